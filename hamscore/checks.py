@@ -6,6 +6,7 @@ conditions are parsed here once and handed on, so compiling never parses twice.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -278,7 +279,7 @@ def _check_number_bands(q: NumberQuestion, loc: str, out: list[Problem]) -> None
             out.append(_problem(Code.NEGATIVE_POINTS, f"{bloc}.points", f"points {band.points} is not a finite number >= 0",
                                 "give 0 or more points"))
     ordered = sorted(enumerate(q.bands), key=lambda kb: -math.inf if kb[1].min is None else kb[1].min)
-    for (_, prev), (k, cur) in zip(ordered, ordered[1:], strict=False):
+    for (_, prev), (k, cur) in itertools.pairwise(ordered):
         prev_max = math.inf if prev.max is None else prev.max
         cur_min = -math.inf if cur.min is None else cur.min
         if prev_max > cur_min:

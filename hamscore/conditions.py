@@ -19,16 +19,16 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeGuard
 
 import msgspec
 
 from hamscore.problems import Code
 
 __all__ = [
+    "KEYWORDS",
     "MAX_DEPTH",
     "MAX_LENGTH",
-    "KEYWORDS",
     "PROFILE_FIELDS",
     "ConditionSyntaxError",
     "evaluate",
@@ -346,7 +346,7 @@ Values: TypeAlias = Mapping[str, Any]
 Compiled: TypeAlias = Callable[[Values], bool]
 
 
-def _is_number(x: Any) -> bool:
+def _is_number(x: Any) -> TypeGuard[int | float]:
     return type(x) is int or type(x) is float
 
 
@@ -469,7 +469,7 @@ def _compile_cmp(node: Cmp) -> Compiled:
                 return lambda v: v.get(name) == c  # a non-string never equals a string
             if op == "!=":
                 return lambda v: type(x := v.get(name)) is str and x != c
-        elif _is_number(c) and not math.isnan(c):
+        elif isinstance(c, int | float) and type(c) is not bool and not math.isnan(c):
             return _number_cmp(name, op, c)
     if isinstance(left, Ref) and isinstance(right, ListLit) and op == "in":
         name, items = left.name, right.items

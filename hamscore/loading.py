@@ -180,7 +180,7 @@ def _decode_question(raw: Any, loc: str, problems: list[Problem]) -> Question | 
                         hint=f"{field} belong to {' and '.join(kinds)} questions; remove them or change the type")
             )
     try:
-        return msgspec.convert(cleaned, QUESTION_TYPES[kind])  # type: ignore[arg-type]
+        return msgspec.convert(cleaned, QUESTION_TYPES[kind])
     except msgspec.ValidationError as exc:
         problems.append(_schema_problem(exc, loc))
         return None

@@ -38,18 +38,18 @@ class _Base(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tru
     """Base of every definition Struct: immutable, keyword-only, unknown fields refused."""
 
 
-class RatingBand(_Base):
+class RatingBand(_Base, frozen=True):
     level: str
     min: float
     min_indicator: float | None = None
 
 
-class Rating(_Base):
+class Rating(_Base, frozen=True):
     bands: tuple[RatingBand, ...]
     evidence_factor: float = 0.5
 
 
-class Option(_Base):
+class Option(_Base, frozen=True):
     id: str
     label: Text
     points: float
@@ -57,7 +57,7 @@ class Option(_Base):
     advice: Text | None = None
 
 
-class NumberBand(_Base):
+class NumberBand(_Base, frozen=True):
     """A half-open interval ``[min, max)``; a missing bound is unbounded."""
 
     points: float
@@ -65,7 +65,7 @@ class NumberBand(_Base):
     max: float | None = None
 
 
-class _QuestionBase(_Base, tag_field="type"):
+class _QuestionBase(_Base, frozen=True, tag_field="type"):
     id: str
     text: Text
     help: Text | None = None
@@ -81,24 +81,24 @@ class _QuestionBase(_Base, tag_field="type"):
         return str(self.__struct_config__.tag)
 
 
-class SingleQuestion(_QuestionBase, tag="single"):
+class SingleQuestion(_QuestionBase, tag="single", frozen=True):
     options: tuple[Option, ...] = ()
 
 
-class MultiQuestion(_QuestionBase, tag="multi"):
+class MultiQuestion(_QuestionBase, tag="multi", frozen=True):
     options: tuple[Option, ...] = ()
     max_points: float | None = None
 
 
-class NumberQuestion(_QuestionBase, tag="number"):
+class NumberQuestion(_QuestionBase, tag="number", frozen=True):
     bands: tuple[NumberBand, ...] = ()
 
 
-class TextQuestion(_QuestionBase, tag="text"):
+class TextQuestion(_QuestionBase, tag="text", frozen=True):
     pass
 
 
-class DateQuestion(_QuestionBase, tag="date"):
+class DateQuestion(_QuestionBase, tag="date", frozen=True):
     pass
 
 
@@ -113,7 +113,7 @@ QUESTION_TYPES: dict[str, type[Question]] = {
 }
 
 
-class Indicator(_Base):
+class Indicator(_Base, frozen=True):
     id: str
     title: Text
     questions: tuple[Question, ...]
@@ -122,7 +122,7 @@ class Indicator(_Base):
     show_if: str | None = None
 
 
-class Definition(_Base):
+class Definition(_Base, frozen=True):
     id: str
     version: str
     title: Text

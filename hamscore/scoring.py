@@ -9,8 +9,8 @@ compared with band limits and ordered only after ``round(x, 6)``.
 from __future__ import annotations
 
 import math
-from datetime import date
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, Literal
 
 from hamscore.assessment import Assessment, Cap, Gap, IndicatorScore
@@ -227,7 +227,7 @@ class Engine:
 
     def _score(self, answers: dict[str, Any], evidence: dict[str, Any], profile: dict[str, Any],
                mode: str, lang: str) -> Assessment:
-        applicable, shown = self.applicability(answers, profile)
+        applicable, _ = self.applicability(answers, profile)
         n = len(self.indicator_ids)
         earned_sum = [0.0] * n
         possible_sum = [0.0] * n
@@ -323,14 +323,14 @@ class Engine:
         for i, key in enumerate(self.indicator_ids):
             possible = possible_sum[i]
             if possible > 0:
-                score: float | None = 100.0 * earned_sum[i] / possible
+                score = 100.0 * earned_sum[i] / possible
                 weighted += score * self.weights[i]
                 weight_sum += self.weights[i]
                 indicators[key] = IndicatorScore(score=score, earned=earned_sum[i], possible=possible)
+                scores.append(score)
             else:
-                score = None
                 indicators[key] = IndicatorScore(score=None, earned=earned_sum[i], possible=possible)
-            scores.append(score)
+                scores.append(None)
         total = weighted / weight_sum if weight_sum > 0 else None
 
         rating = self.rate(total, scores, worst_cap)
