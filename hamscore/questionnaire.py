@@ -14,6 +14,7 @@ from hamscore.loading import Source, decode_definition, read_source
 from hamscore.model import Definition, Indicator, Question, Text
 from hamscore.problems import AnswerError, Code, DefinitionError, Problem
 from hamscore.scoring import MODES, Engine, InvalidAnswers
+from hamscore.text import text
 from hamscore.validation import validate_document
 
 __all__ = ["Questionnaire", "check", "digest_of", "load"]
@@ -182,11 +183,63 @@ class Questionnaire:
                                     hint="report this document to the hamscore maintainers"))
         raise AnswerError(problems)
 
+    def explain(self, assessment: Assessment, *, lang: str | None = None) -> str:
+        """A short report of an assessment in words, with this questionnaire's titles and labels.
+
+        >>> q = load(EXAMPLE)
+        >>> print(q.explain(q.score({"answers": {"has_policy": "no"}}), lang="en"))
+        Rating: red (total 0.0 of 100; completeness 100%).
+        Bands: green from 80, red from 0.
+        Indicators:
+          Policy: 0.0 (0 of 1 points)
+        Biggest gains:
+          +100.0  Do you have a human-rights policy? (a weaker answer)
+        """
+        lang = lang or self.languages[0]
+        words = _WORDS.get(lang, _WORDS["en"])
+        total = "—" if assessment.total is None else f"{assessment.total:.1f}"
+        lines = [f"{words['rating']}: {assessment.rating or '—'} ({words['total']} {total} {words['of']} 100; "
+                 f"{words['complete']} {assessment.completeness:.0%})."]
+        bands = []
+        for band in self.definition.rating.bands:
+            rule = f"{band.level} {words['from']} {band.min:g}"
+            if band.min_indicator is not None:
+                rule += f" ({words['every']} {band.min_indicator:g})"
+            bands.append(rule)
+        lines.append(f"{words['bands']}: " + ", ".join(bands) + ".")
+        for cap in assessment.caps:
+            q = self.question(cap.question)
+            label = next((o.label for o in getattr(q, "options", ()) if o.id == cap.option), cap.option)
+            lines.append(f"{words['flag']} ({cap.level}): {text(q.text, lang)} → {text(label, lang)}")
+        lines.append(f"{words['indicators']}:")
+        for ind in self.definition.indicators:
+            score = assessment.indicators[ind.id]
+            shown = "—" if score.score is None else f"{score.score:.1f} ({score.earned:g} {words['of']} {score.possible:g} {words['points']})"
+            lines.append(f"  {text(ind.title, lang)}: {shown}")
+        if assessment.gaps:
+            lines.append(f"{words['gains']}:")
+            for gap in assessment.gaps[:5]:
+                why = words[gap.reason]
+                lines.append(f"  +{gap.impact:.1f}  {text(self.question(gap.question).text, lang)} ({why})")
+                lines.extend(f"         → {advice}" for advice in gap.advice)
+        return "\n".join(lines)
+
     def __repr__(self) -> str:
         n = sum(len(ind.questions) for ind in self.definition.indicators)
         return (f"<Questionnaire {self.id} {self.version}: {len(self.definition.indicators)} indicators, "
                 f"{n} questions, digest {self.digest[:12]}>")
 
+
+_WORDS = {
+    "en": {"rating": "Rating", "total": "total", "of": "of", "complete": "completeness", "bands": "Bands",
+           "from": "from", "every": "every indicator at least", "flag": "Red flag", "indicators": "Indicators",
+           "points": "points", "gains": "Biggest gains", "unanswered": "unanswered", "answer": "a weaker answer",
+           "evidence": "evidence missing"},
+    "id": {"rating": "Peringkat", "total": "total", "of": "dari", "complete": "kelengkapan", "bands": "Batas",
+           "from": "mulai", "every": "setiap indikator minimal", "flag": "Tanda bahaya", "indicators": "Indikator",
+           "points": "poin", "gains": "Perbaikan terbesar", "unanswered": "belum dijawab",
+           "answer": "jawaban lebih lemah", "evidence": "bukti belum ada"},
+}
 
 EXAMPLE = """
 id = "demo"
