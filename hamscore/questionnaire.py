@@ -198,8 +198,8 @@ class Questionnaire:
         lang = lang or self.languages[0]
         words = _WORDS.get(lang, _WORDS["en"])
         total = "—" if assessment.total is None else f"{assessment.total:.1f}"
-        lines = [f"{words['rating']}: {assessment.rating or '—'} ({words['total']} {total} {words['of']} 100; "
-                 f"{words['complete']} {assessment.completeness:.0%})."]
+        lines = [(f"{words['rating']}: {assessment.rating or '—'} ({words['total']} {total} {words['of']} 100; "
+                 f"{words['complete']} {assessment.completeness:.0%}).")]
         bands = []
         for band in self.definition.rating.bands:
             rule = f"{band.level} {words['from']} {band.min:g}"
