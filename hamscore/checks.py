@@ -184,9 +184,13 @@ def _check_texts(d: Definition, out: list[Problem]) -> None:
 
 def _links(s: str) -> list[str]:
     found: list[str] = []
+    starts: set[int] = set()  # one link can match several patterns; report it once
     for pattern in _LINKS:
         for m in pattern.finditer(s):
             url = m.group(1)
+            if m.start(1) in starts:
+                continue
+            starts.add(m.start(1))
             scheme = url.split(":", 1)[0].lower() if ":" in url else ""
             if scheme not in _SAFE_SCHEMES and url not in found:
                 found.append(url)

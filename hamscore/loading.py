@@ -18,7 +18,7 @@ import msgspec
 from hamscore.model import QUESTION_TYPES, Definition, Indicator, Question
 from hamscore.problems import Code, Problem
 
-__all__ = ["Source", "decode_definition", "read_source"]
+__all__ = ["Skipped", "Source", "decode_definition", "read_source"]
 
 Source: TypeAlias = "bytes | str | os.PathLike[str]"
 
@@ -87,21 +87,64 @@ def _schema_problem(exc: msgspec.ValidationError, prefix: str) -> Problem:
 _KIND_FIELDS = {"options": ("single", "multi"), "bands": ("number",), "max_points": ("multi",)}
 
 
-def decode_definition(raw: Any) -> tuple[Definition | None, list[Problem], set[str]]:
+_INDEXED = re.compile(r"indicators\[(\d+)\](?:\.questions\[(\d+)\])?")
+
+
+class Skipped:
+    """What decoding left out of the Definition, so that later checks speak of the file as written.
+
+    Broken questions and indicators are dropped from the Definition, which shifts the positions
+    the checks see. ``ids`` names the dropped questions (a condition naming one is not also an
+    unknown reference); :meth:`relocate` turns positions in the Definition back into positions
+    in the file, and drops "no question" for an indicator whose questions were all broken.
+    """
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        # For each kept indicator: its index in the file and the file indexes of its kept questions.
+        self.positions: list[tuple[int, list[int]]] = []
+        self.emptied: set[int] = set()
+
+    def _in_file(self, m: re.Match[str]) -> str:
+        i = int(m.group(1))
+        if i >= len(self.positions):
+            return m.group(0)
+        file_i, questions = self.positions[i]
+        where = f"indicators[{file_i}]"
+        if m.group(2) is not None:
+            j = int(m.group(2))
+            where += f".questions[{questions[j] if j < len(questions) else j}]"
+        return where
+
+    def relocate(self, problems: list[Problem]) -> list[Problem]:
+        out: list[Problem] = []
+        for p in problems:
+            location = _INDEXED.sub(self._in_file, p.location, count=1)
+            m = _INDEXED.match(location)
+            if p.code is Code.EMPTY_INDICATOR and m is not None and int(m.group(1)) in self.emptied:
+                continue  # its questions were reported as broken already
+            message = _INDEXED.sub(self._in_file, p.message)
+            if location != p.location or message != p.message:
+                p = msgspec.structs.replace(p, location=location, message=message)
+            out.append(p)
+        return out
+
+
+def decode_definition(raw: Any) -> tuple[Definition | None, list[Problem], Skipped]:
     """Convert plain data into a :class:`Definition`, collecting every structural problem.
 
     Returns the definition (with broken questions and indicators left out, or ``None`` when the
-    top level itself is broken), the problems, and the ids of questions that could not be
-    decoded (so that conditions naming them are not also reported as unknown references).
+    top level itself is broken), the problems, and what was left out (see :class:`Skipped`).
     """
     problems: list[Problem] = []
-    broken_ids: set[str] = set()
+    skipped = Skipped()
+    broken_ids = skipped.ids
     if not isinstance(raw, dict):
         problems.append(
             Problem(code=Code.SCHEMA_ERROR, location="", message="a definition must be a table/object",
                     hint="start from the example in docs/methodology.md")
         )
-        return None, problems, broken_ids
+        return None, problems, skipped
     indicators_raw = raw.get("indicators", [])
     if not isinstance(indicators_raw, list):
         problems.append(
@@ -111,26 +154,31 @@ def decode_definition(raw: Any) -> tuple[Definition | None, list[Problem], set[s
         indicators_raw = []
     indicators: list[Indicator] = []
     for i, ind_raw in enumerate(indicators_raw):
-        ind = _decode_indicator(ind_raw, f"indicators[{i}]", problems, broken_ids)
+        kept: list[int] = []
+        ind = _decode_indicator(ind_raw, f"indicators[{i}]", problems, broken_ids, kept)
         if ind is not None:
             indicators.append(ind)
+            skipped.positions.append((i, kept))
+            if not kept and isinstance(ind_raw, dict) and ind_raw.get("questions"):
+                skipped.emptied.add(i)
     header = {k: v for k, v in raw.items() if k != "indicators"}
     header["indicators"] = []
     try:
         shell = msgspec.convert(header, Definition)
     except msgspec.ValidationError as exc:
         problems.append(_schema_problem(exc, ""))
-        return None, problems, broken_ids
+        return None, problems, skipped
     if "indicators" not in raw:
         problems.append(
             Problem(code=Code.SCHEMA_ERROR, location="", message="Object missing required field `indicators`",
                     hint="add the field")
         )
     definition = msgspec.structs.replace(shell, indicators=tuple(indicators))
-    return definition, problems, broken_ids
+    return definition, problems, skipped
 
 
-def _decode_indicator(raw: Any, loc: str, problems: list[Problem], broken: set[str]) -> Indicator | None:
+def _decode_indicator(raw: Any, loc: str, problems: list[Problem], broken: set[str],
+                      kept: list[int]) -> Indicator | None:
     if not isinstance(raw, dict):
         problems.append(Problem(code=Code.SCHEMA_ERROR, location=loc, message="Expected `object`",
                                 hint="write each indicator as an [[indicators]] table"))
@@ -142,6 +190,7 @@ def _decode_indicator(raw: Any, loc: str, problems: list[Problem], broken: set[s
             q = _decode_question(q_raw, f"{loc}.questions[{j}]", problems)
             if q is not None:
                 questions.append(q)
+                kept.append(j)
             elif isinstance(q_raw, dict) and isinstance(q_raw.get("id"), str):
                 broken.add(q_raw["id"])
     else:

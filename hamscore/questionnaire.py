@@ -30,11 +30,11 @@ def _analyse(source: Source) -> tuple[Definition | None, list[Problem], str | No
     raw, name, problems = read_source(source)
     if problems:
         return None, problems, name, None
-    definition, problems, broken = decode_definition(raw)
+    definition, problems, skipped = decode_definition(raw)
     if definition is None:
         return None, problems, name, None
-    more, conditions = check_definition(definition, broken_ids=broken)
-    return definition, problems + more, name, conditions
+    more, conditions = check_definition(definition, broken_ids=skipped.ids)
+    return definition, problems + skipped.relocate(more), name, conditions
 
 
 def check(source: Source) -> list[Problem]:
