@@ -1,0 +1,575 @@
+"""The assessment journey: cycles, the company's draft, saving answers, submitting, results.
+
+Every function takes the company from the session and filters by it in the query itself, so an id sent
+by the browser can only ever reach that company's own records. Scoring is done by ``hamscore``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from webapp.assessments.definitions import Registry, question_type
+from webapp.db import Database
+from webapp.db.models import Answer, Company, Cycle, Evidence, Snapshot, Submission, User
+from webapp.web import NotFound, now
+
+__all__ = [
+    "FormState",
+    "SaveResult",
+    "cycles_for_company",
+    "form_state",
+    "parse_answer",
+    "profile_of",
+    "save_answer",
+    "start_submission",
+    "submit",
+]
+
+EDITABLE = ("draft", "returned")
+TEXT_LIMIT = 5000
+
+
+def profile_of(company: Company) -> dict[str, Any]:
+    profile: dict[str, Any] = {
+        "size": company.size,
+        "sector": company.sector,
+        "employees": company.employees,
+        "province": company.province,
+    }
+    if company.regency:
+        profile["regency"] = company.regency
+    return profile
+
+
+def today() -> dt.date:
+    return now().date()
+
+
+def cycle_is_open(cycle: Cycle) -> bool:
+    return cycle.opens_on <= today() <= cycle.closes_on
+
+
+@dataclass
+class CycleRow:
+    cycle: Cycle
+    submission: Submission | None
+    open: bool
+
+
+def cycles_for_company(db: Database, company_id: int) -> list[CycleRow]:
+    with db.read() as s:
+        cycles = list(s.scalars(select(Cycle).order_by(Cycle.opens_on.desc())))
+        subs = {
+            sub.cycle_id: sub
+            for sub in s.scalars(select(Submission).where(Submission.company_id == company_id))
+        }
+    return [CycleRow(c, subs.get(c.id), cycle_is_open(c)) for c in cycles]
+
+
+def start_submission(db: Database, company_id: int, cycle_id: int) -> Submission:
+    """The company's submission for an open cycle, created on first use (idempotent)."""
+    with db.write() as s:
+        cycle = s.get(Cycle, cycle_id)
+        if cycle is None:
+            raise NotFound
+        found = s.scalar(
+            select(Submission).where(Submission.company_id == company_id, Submission.cycle_id == cycle_id)
+        )
+        if found is not None:
+            return found
+        if not cycle_is_open(cycle):
+            raise NotFound
+        sub = Submission(company_id=company_id, cycle_id=cycle_id)
+        s.add(sub)
+        try:
+            s.flush()
+        except IntegrityError:
+            s.rollback()
+            found = None
+        else:
+            return sub
+    with db.read() as s:
+        found = s.scalar(
+            select(Submission).where(Submission.company_id == company_id, Submission.cycle_id == cycle_id)
+        )
+    if found is None:
+        raise NotFound
+    return found
+
+
+def load_submission(db: Database, submission_id: int, company_id: int) -> tuple[Submission, Cycle]:
+    with db.read() as s:
+        row = s.execute(
+            select(Submission, Cycle)
+            .join(Cycle, Cycle.id == Submission.cycle_id)
+            .where(Submission.id == submission_id, Submission.company_id == company_id)
+        ).first()
+    if row is None:
+        raise NotFound
+    return row[0], row[1]
+
+
+@dataclass
+class IndicatorProgress:
+    id: str
+    title: Any
+    answered: int
+    required: int
+
+    @property
+    def fraction(self) -> float:
+        return 1.0 if self.required == 0 else self.answered / self.required
+
+
+@dataclass
+class FormState:
+    """Everything the form needs: the definition, stored answers, what applies now, progress."""
+
+    questionnaire: Any
+    company: Company
+    submission: Submission
+    cycle: Cycle
+    answers: dict[str, Answer]
+    evidence: dict[str, list[Evidence]]
+    applicable: frozenset[str]
+    indicators: list[IndicatorProgress]
+    completeness: float
+    editors: dict[int, str] = field(default_factory=dict)
+    previous_evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+
+    @property
+    def editable(self) -> bool:
+        return self.submission.status in EDITABLE and cycle_is_open(self.cycle)
+
+    def document(self) -> dict[str, Any]:
+        return build_document(self.questionnaire, self.company, self.answers, self.evidence)
+
+    def visible_indicators(self) -> list[Any]:
+        shown = {p.id for p in self.indicators}
+        return [ind for ind in self.questionnaire.indicators if ind.id in shown]
+
+    def indicator(self, indicator_id: str) -> Any:
+        for ind in self.visible_indicators():
+            if ind.id == indicator_id:
+                return ind
+        raise NotFound
+
+    def value(self, question_id: str) -> Any:
+        answer = self.answers.get(question_id)
+        return None if answer is None else answer.value
+
+    def version(self, question_id: str) -> int:
+        answer = self.answers.get(question_id)
+        return 0 if answer is None else answer.version
+
+
+def evidence_status(files: list[Evidence]) -> str | None:
+    statuses = {f.status for f in files}
+    for status in ("verified", "provided", "rejected"):
+        if status in statuses:
+            return status
+    return None
+
+
+def build_document(
+    q: Any, company: Company, answers: dict[str, Answer], evidence: dict[str, list[Evidence]]
+) -> dict[str, Any]:
+    doc_evidence = {qid: status for qid, files in evidence.items() if (status := evidence_status(files))}
+    return {
+        "questionnaire": q.id,
+        "version": q.version,
+        "profile": profile_of(company),
+        "answers": {qid: a.value for qid, a in answers.items() if a.value is not None},
+        "evidence": doc_evidence,
+    }
+
+
+def progress(q: Any, applicable: frozenset[str], answered: set[str]) -> list[IndicatorProgress]:
+    """Per applicable indicator: answered / applicable required questions (what completeness counts)."""
+    rows = []
+    for ind in q.indicators:
+        shown = [question for question in ind.questions if question.id in applicable]
+        if not shown:
+            continue
+        required = [question.id for question in shown if question.required]
+        rows.append(
+            IndicatorProgress(ind.id, ind.title, sum(1 for qid in required if qid in answered), len(required))
+        )
+    return rows
+
+
+def form_state(db: Database, registry: Registry, *, company: Company, submission_id: int) -> FormState:
+    submission, cycle = load_submission(db, submission_id, company.id)
+    q = registry.get(cycle.definition_id)
+    with db.read() as s:
+        answers = {
+            a.question: a for a in s.scalars(select(Answer).where(Answer.submission_id == submission.id))
+        }
+        evidence: dict[str, list[Evidence]] = {}
+        for ev in s.scalars(
+            select(Evidence)
+            .where(Evidence.submission_id == submission.id, Evidence.company_id == company.id)
+            .order_by(Evidence.id)
+        ):
+            evidence.setdefault(ev.question, []).append(ev)
+        editor_ids = {a.updated_by for a in answers.values() if a.updated_by is not None}
+        editors = (
+            {row.id: row.name for row in s.execute(select(User.id, User.name).where(User.id.in_(editor_ids)))}
+            if editor_ids
+            else {}
+        )
+        previous = previous_submission(s, company_id=company.id, cycle=cycle)
+        previous_evidence: dict[str, list[Evidence]] = {}
+        if previous is not None:
+            for ev in s.scalars(
+                select(Evidence)
+                .where(Evidence.submission_id == previous.id, Evidence.company_id == company.id)
+                .order_by(Evidence.id)
+            ):
+                previous_evidence.setdefault(ev.question, []).append(ev)
+    doc = build_document(q, company, answers, evidence)
+    applicable = q.applicable(doc)
+    answered = {qid for qid, value in doc["answers"].items() if _is_answered(value)}
+    rows = progress(q, applicable, answered)
+    required = sum(r.required for r in rows)
+    completeness = 1.0 if required == 0 else sum(r.answered for r in rows) / required
+    return FormState(
+        questionnaire=q,
+        company=company,
+        submission=submission,
+        cycle=cycle,
+        answers=answers,
+        evidence=evidence,
+        applicable=applicable,
+        indicators=rows,
+        completeness=completeness,
+        editors=editors,
+        previous_evidence=previous_evidence,
+    )
+
+
+def _is_answered(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def previous_submission(s: Any, *, company_id: int, cycle: Cycle) -> Submission | None:
+    """The company's submission in the latest cycle that opened before ``cycle``."""
+    return s.scalar(
+        select(Submission)
+        .join(Cycle, Cycle.id == Submission.cycle_id)
+        .where(Submission.company_id == company_id, Cycle.opens_on < cycle.opens_on)
+        .order_by(Cycle.opens_on.desc())
+        .limit(1)
+    )
+
+
+class AnswerInputError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def parse_answer(question: Any, data: dict[str, Any]) -> Any:
+    """Turn the question's form fields into an answer value (None = cleared), or raise AnswerInputError."""
+    raw = data.get("value")
+    values = raw if isinstance(raw, list) else ([] if raw is None else [raw])
+    values = [str(v) for v in values]
+    if str(data.get("na", "")) == "1" or values == ["na"]:
+        return "na"
+    kind = question_type(question)
+    if kind == "multi":
+        return [v for v in values if v]
+    first = values[0].strip() if values else ""
+    if kind == "single":
+        return first or None
+    if not first:
+        return None
+    if kind == "number":
+        try:
+            number = float(first.replace(",", "."))
+        except ValueError:
+            raise AnswerInputError("answer.not_a_number") from None
+        if not math.isfinite(number):
+            raise AnswerInputError("answer.not_a_number")
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    if kind == "date":
+        try:
+            return dt.date.fromisoformat(first).isoformat()
+        except ValueError:
+            raise AnswerInputError("answer.not_a_date") from None
+    return values[0][:TEXT_LIMIT]
+
+
+@dataclass
+class SaveResult:
+    # "saved", "conflict", "invalid" or "closed".
+    outcome: str
+    question: Any = None
+    answer: Answer | None = None
+    sent: Any = None
+    problems: list[str] = field(default_factory=list)
+    editor: str | None = None
+    before: frozenset[str] = frozenset()
+
+
+def find_question(q: Any, question_id: str) -> Any:
+    for ind in q.indicators:
+        for question in ind.questions:
+            if question.id == question_id:
+                return question
+    raise NotFound
+
+
+def save_answer(
+    db: Database,
+    registry: Registry,
+    *,
+    company: Company,
+    user: User,
+    submission_id: int,
+    question_id: str,
+    data: dict[str, Any],
+    lang: str,
+) -> SaveResult:
+    """Save one answer if the client's ``version`` is the stored one; otherwise report a conflict.
+
+    Re-sending the value that is already stored is a success whatever the version, so a retry after a lost
+    response does not show a false conflict.
+    """
+    submission, cycle = load_submission(db, submission_id, company.id)
+    q = registry.get(cycle.definition_id)
+    question = find_question(q, question_id)
+    try:
+        value = parse_answer(question, data)
+    except AnswerInputError as error:
+        return SaveResult("invalid", question=question, problems=[error.key])
+    try:
+        sent_version = int(str(data.get("version", "0")))
+    except ValueError:
+        sent_version = -1
+    if value is not None:
+        doc = {
+            "questionnaire": q.id,
+            "version": q.version,
+            "profile": profile_of(company),
+            "answers": {question_id: value},
+            "evidence": {},
+        }
+        errors = [p for p in q.validate(doc) if p.severity == "error" and question_id in str(p.location)]
+        if errors:
+            return SaveResult("invalid", question=question, sent=value, problems=[p.message for p in errors])
+    with db.write() as s:
+        # Re-read inside the write transaction: the status may have changed since.
+        sub = s.scalar(
+            select(Submission).where(Submission.id == submission.id, Submission.company_id == company.id)
+        )
+        if sub is None:
+            raise NotFound
+        if sub.status not in EDITABLE or not cycle_is_open(cycle):
+            return SaveResult("closed", question=question)
+        answer = s.scalar(
+            select(Answer).where(Answer.submission_id == sub.id, Answer.question == question_id)
+        )
+        if answer is not None and answer.value == value:
+            return SaveResult("saved", question=question, answer=answer)
+        current_version = 0 if answer is None else answer.version
+        if sent_version != current_version:
+            editor = s.get(User, answer.updated_by) if answer is not None and answer.updated_by else None
+            return SaveResult(
+                "conflict",
+                question=question,
+                answer=answer,
+                sent=value,
+                editor=editor.name if editor else None,
+            )
+        if answer is None:
+            answer = Answer(
+                submission_id=sub.id, question=question_id, value=value, version=1, updated_by=user.id
+            )
+            s.add(answer)
+        else:
+            answer.value = value
+            answer.version += 1
+            answer.updated_by = user.id
+            answer.updated_at = now()
+        try:
+            s.flush()
+        except IntegrityError:
+            # A colleague created the same answer in the same instant.
+            s.rollback()
+            return SaveResult("conflict", question=question, sent=value)
+    return SaveResult("saved", question=question, answer=answer)
+
+
+@dataclass
+class SubmitResult:
+    # "submitted" (now or before), "incomplete" or "closed".
+    outcome: str
+    snapshot_id: int | None = None
+    missing: list[str] = field(default_factory=list)
+
+
+def submit(
+    db: Database, registry: Registry, *, company: Company, user: User, submission_id: int, lang: str
+) -> SubmitResult:
+    """Freeze the answers into one immutable snapshot with the definition digest and the assessment.
+
+    Submitting twice (double click, two colleagues) yields the one snapshot: the unique constraint on
+    (submission, round) settles any race.
+    """
+    state = form_state(db, registry, company=company, submission_id=submission_id)
+    existing = _snapshot_for(db, state.submission)
+    if existing is not None:
+        return SubmitResult("submitted", snapshot_id=existing)
+    if not state.editable:
+        return SubmitResult("closed")
+    q = state.questionnaire
+    doc = state.document()
+    assessment = q.score(doc, mode="self", lang=lang)
+    if assessment.completeness < 1:
+        answered = {qid for qid, v in doc["answers"].items() if _is_answered(v)}
+        missing = [
+            question.id
+            for ind in q.indicators
+            for question in ind.questions
+            if question.id in state.applicable and question.required and question.id not in answered
+        ]
+        return SubmitResult("incomplete", missing=missing)
+    try:
+        with db.write() as s:
+            sub = s.scalar(
+                select(Submission).where(Submission.id == submission_id, Submission.company_id == company.id)
+            )
+            if sub is None:
+                raise NotFound
+            if sub.status not in EDITABLE:
+                snap = _snapshot_for(db, sub)
+                return SubmitResult("submitted", snapshot_id=snap)
+            snap_row = Snapshot(
+                submission_id=sub.id,
+                round=sub.round,
+                digest=q.digest,
+                document=msgspec.json.encode(doc).decode(),
+                assessment=msgspec.json.encode(assessment).decode(),
+                rating=assessment.rating,
+                total=assessment.total,
+                created_by=user.id,
+            )
+            s.add(snap_row)
+            sub.status = "submitted"
+            sub.submitted_at = now()
+            s.flush()
+            snapshot_id = snap_row.id
+    except IntegrityError:
+        return SubmitResult("submitted", snapshot_id=_snapshot_for(db, state.submission))
+    return SubmitResult("submitted", snapshot_id=snapshot_id)
+
+
+def _snapshot_for(db: Database, submission: Submission) -> int | None:
+    with db.read() as s:
+        return s.scalar(
+            select(Snapshot.id).where(
+                Snapshot.submission_id == submission.id, Snapshot.round == submission.round
+            )
+        )
+
+
+@dataclass
+class ResultView:
+    company: Company
+    cycle: Cycle
+    submission: Submission
+    snapshot: Snapshot
+    assessment: dict[str, Any]
+    document: dict[str, Any]
+    questionnaire: Any
+    previous: dict[str, Any] | None = None
+    previous_cycle: str | None = None
+
+
+def result_for(
+    db: Database,
+    registry: Registry,
+    *,
+    submission_id: int,
+    company_id: int | None = None,
+    region: str | None = None,
+) -> ResultView:
+    """The latest snapshot of a submission, for its company (``company_id``) or a reviewer (``region``:
+    "" for the whole country, a province or a regency code)."""
+    with db.read() as s:
+        query = (
+            select(Submission, Company, Cycle)
+            .join(Company, Company.id == Submission.company_id)
+            .join(Cycle, Cycle.id == Submission.cycle_id)
+            .where(Submission.id == submission_id)
+        )
+        if company_id is not None:
+            query = query.where(Submission.company_id == company_id)
+        elif region is not None:
+            query = query.where(region_filter(region))
+        else:
+            raise NotFound
+        row = s.execute(query).first()
+        if row is None:
+            raise NotFound
+        submission, company, cycle = row
+        snap = s.scalar(
+            select(Snapshot)
+            .where(Snapshot.submission_id == submission.id)
+            .order_by(Snapshot.round.desc())
+            .limit(1)
+        )
+        if snap is None:
+            raise NotFound
+        prev_sub = previous_submission(s, company_id=company.id, cycle=cycle)
+        prev_snap = None
+        prev_cycle = None
+        if prev_sub is not None:
+            prev_snap = s.scalar(
+                select(Snapshot)
+                .where(Snapshot.submission_id == prev_sub.id)
+                .order_by(Snapshot.round.desc())
+                .limit(1)
+            )
+            prev_cycle = s.scalar(select(Cycle.name).where(Cycle.id == prev_sub.cycle_id))
+    q = registry.get(cycle.definition_id)
+    return ResultView(
+        company=company,
+        cycle=cycle,
+        submission=submission,
+        snapshot=snap,
+        assessment=msgspec.json.decode(snap.assessment),
+        document=msgspec.json.decode(snap.document),
+        questionnaire=q,
+        previous=msgspec.json.decode(prev_snap.assessment) if prev_snap else None,
+        previous_cycle=prev_cycle if prev_snap else None,
+    )
+
+
+def region_filter(region: str) -> Any:
+    """SQL condition: companies inside a reviewer's region."""
+    if region == "":
+        return Company.id.is_not(None)
+    if "." in region:
+        return Company.regency == region
+    return or_(Company.province == region)
+
+
+def submissions_in_region(db: Database, region: str) -> list[tuple[Submission, Company, Cycle]]:
+    with db.read() as s:
+        rows = s.execute(
+            select(Submission, Company, Cycle)
+            .join(Company, Company.id == Submission.company_id)
+            .join(Cycle, Cycle.id == Submission.cycle_id)
+            .where(region_filter(region))
+            .order_by(Cycle.opens_on.desc(), Company.name)
+        ).all()
+    return [(row[0], row[1], row[2]) for row in rows]

@@ -1,0 +1,130 @@
+"""Database access: one code path for SQLite and PostgreSQL.
+
+``Database.read()`` and ``Database.write()`` hand out sessions whose transaction ends with the block.
+On SQLite a write transaction starts with ``BEGIN IMMEDIATE``: it takes the write lock up front (waiting
+up to ``busy_timeout``) instead of upgrading a read lock half-way, which is what raises "database is
+locked" under concurrent writers. Reads start a deferred transaction and never block writers (WAL).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = ["Database", "upgrade"]
+
+_WRITE = "hamscore_write"
+
+
+class Database:
+    def __init__(self, url: str, *, checkpoint_seconds: float = 1.0) -> None:
+        self.url: URL = make_url(url)
+        self.sqlite = self.url.get_backend_name() == "sqlite"
+        if self.sqlite:
+            if self.url.database and self.url.database != ":memory:":
+                Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine: Engine = create_engine(self.url, connect_args={"check_same_thread": False})
+            _configure_sqlite(self.engine)
+        else:
+            self.engine = create_engine(self.url, pool_pre_ping=True)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
+        self._checkpointer: _Checkpointer | None = None
+        if self.sqlite and checkpoint_seconds > 0:
+            self._checkpointer = _Checkpointer(self.engine, checkpoint_seconds)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        # Closing (not rolling back) ends the transaction and keeps loaded objects readable.
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that commits at the end of the block, or rolls back on an exception."""
+        with self._write() as session, session.begin():
+            yield session
+
+    def start(self) -> None:
+        if self._checkpointer:
+            self._checkpointer.start()
+
+    def dispose(self) -> None:
+        if self._checkpointer:
+            self._checkpointer.stop()
+        self.engine.dispose()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (below) instead of the driver's implicit deferred BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        # Checkpoints run on a background thread (see _Checkpointer), not inside a request's commit,
+        # where the automatic checkpoint is what stalls an unlucky write.
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get(_WRITE):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+class _Checkpointer:
+    """Copies the WAL back into the database file every few seconds, off the request path."""
+
+    def __init__(self, engine: Engine, seconds: float) -> None:
+        self.engine = engine
+        self.seconds = seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.seconds):
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        raw = self.engine.raw_connection()
+        try:
+            # PASSIVE never waits for readers or writers; whatever it cannot copy now it copies next time.
+            raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            raw.close()
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    """Apply the migrations shipped in ``webapp/migrations`` to ``db``."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).resolve().parent.parent / "migrations"))
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
