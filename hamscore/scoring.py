@@ -288,7 +288,7 @@ class Engine:
                 if p.max_points is not None and raw > p.max_points:
                     raw = float(p.max_points)
             elif kind == NUMBER:
-                if (type(a) is not float and type(a) is not int) or not math.isfinite(a):
+                if (type(a) is not float and type(a) is not int) or not _finite(a):
                     raise InvalidAnswers
                 raw = 0.0
                 for lo, hi, pts in p.bands:
@@ -454,14 +454,23 @@ def answer_problem(p: QuestionPlan, a: Any) -> tuple[Code, str, str] | None:
     if p.kind == NUMBER:
         if type(a) is not int and type(a) is not float:
             return (Code.WRONG_TYPE, f"expected a number, got {_kind(a)}", "give a number such as 12.5")
-        if not math.isfinite(a):
-            return (Code.NOT_FINITE, f"{a} is not a finite number", "give a finite number")
+        if not _finite(a):
+            shown = f"{a}" if type(a) is float else "an integer beyond float64"
+            return (Code.NOT_FINITE, f"{shown} is not a finite number", "give a finite number")
         return None
     if type(a) is not str:
         return (Code.WRONG_TYPE, f"expected a text, got {_kind(a)}", "give the answer as a string")
     if p.is_date and not _is_iso_date(a):
         return (Code.INVALID_DATE, f"{a!r} is not a date", "write the date as YYYY-MM-DD, e.g. 2026-03-31")
     return None
+
+
+def _finite(a: float) -> bool:
+    # Scores are float64: an integer too large for a float (JSON allows any digits) is refused like inf.
+    try:
+        return math.isfinite(a)
+    except OverflowError:
+        return False
 
 
 def _kind(a: Any) -> str:

@@ -104,6 +104,8 @@ CASES = [
                  id="NOT_FINITE-nan"),
     pytest.param(Code.NOT_FINITE, {"answers": {"overtime_hours": -math.inf}}, "answers.overtime_hours", "error",
                  id="NOT_FINITE-infinite"),
+    pytest.param(Code.NOT_FINITE, {"answers": {"overtime_hours": 10**400}}, "answers.overtime_hours", "error",
+                 id="NOT_FINITE-integer-beyond-float64"),
     pytest.param(Code.INVALID_DATE, {"answers": {"payday": "31-03-2026"}}, "answers.payday", "error",
                  id="INVALID_DATE-format"),
     pytest.param(Code.INVALID_DATE, {"answers": {"payday": "2026-02-30"}}, "answers.payday", "error",
