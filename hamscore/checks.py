@@ -276,8 +276,10 @@ def _check_number_bands(q: NumberQuestion, loc: str, out: list[Problem]) -> None
         return
     for k, band in enumerate(q.bands):
         bloc = f"{loc}.bands[{k}]"
-        if band.min is not None and band.max is not None and not band.min < band.max:
-            out.append(_problem(Code.EMPTY_BAND, bloc, f"band [{band.min}, {band.max}) contains no number",
+        lo = -math.inf if band.min is None else band.min
+        hi = math.inf if band.max is None else band.max
+        if not lo < hi:  # also catches nan, and an open side starting at the wrong infinity
+            out.append(_problem(Code.EMPTY_BAND, bloc, f"band [{lo:g}, {hi:g}) contains no number",
                                 "make min smaller than max; bands are half-open [min, max)"))
         if not band.points >= 0 or math.isinf(band.points):
             out.append(_problem(Code.NEGATIVE_POINTS, f"{bloc}.points", f"points {band.points} is not a finite number >= 0",
@@ -456,7 +458,7 @@ def _check_literal_for(target: tuple[str, Any], name: str, value: Any, loc: str,
         ok = {
             "size": lambda v: v in SIZES,
             "sector": lambda v: v in SECTORS,
-            "employees": lambda v: type(v) in (int, float),
+            "employees": lambda v: type(v) in (int, float) and v >= 0 and float(v).is_integer(),
             "province": lambda v: type(v) is str and bool(PROVINCE.match(v)),
             "regency": lambda v: type(v) is str and bool(REGENCY.match(v)),
         }[what](value)

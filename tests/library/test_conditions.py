@@ -125,6 +125,10 @@ CASES = [
                  id="IMPOSSIBLE_COMPARISON-profile-province"),
     pytest.param(Code.IMPOSSIBLE_COMPARISON, target('profile.regency == "3603"'), T,
                  id="IMPOSSIBLE_COMPARISON-profile-regency"),
+    pytest.param(Code.IMPOSSIBLE_COMPARISON, target("profile.employees == 5.5"), T,
+                 id="IMPOSSIBLE_COMPARISON-fractional-employees"),
+    pytest.param(Code.IMPOSSIBLE_COMPARISON, target("profile.employees in [10, -1]"), T,
+                 id="IMPOSSIBLE_COMPARISON-negative-employees"),
     pytest.param(Code.IMPOSSIBLE_COMPARISON, target('profile.employees >= "50"'), T,
                  id="IMPOSSIBLE_COMPARISON-profile-employees"),
 ]
