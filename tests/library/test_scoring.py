@@ -523,6 +523,10 @@ def test_gap_advice_of_a_multi_is_its_unchosen_options_with_points(load):
     assert (gap.impact, gap.reason, gap.advice) == (2 / 3 * 100, "answer", ("Install a box", "Open a hotline"))
     gap = q.score({"answers": {"grievance": ["none"]}}, lang="id").gaps[0]
     assert gap.advice == ("Pasang kotak", "Buka hotline", "Libatkan serikat")
+    # Unanswered: nothing is chosen, so every option with points is unchosen and gives its advice
+    # (an unanswered single has no chosen option and so no advice).
+    gap = q.score({}, lang="en").gaps[0]
+    assert (gap.reason, gap.advice) == ("unanswered", ("Install a box", "Open a hotline", "Involve the union"))
 
 
 def test_a_multi_at_its_cap_has_no_gap(load):
