@@ -448,6 +448,10 @@ def _check_cmp(node: Cmp, loc: str, scope: _Scope, out: list[Problem]) -> None:
     _check_literal_for(target, left.name, right.value, loc, impossible)
 
 
+def _whole_count(v: Any) -> bool:
+    return type(v) in (int, float) and v >= 0 and float(v).is_integer()
+
+
 def _check_literal_for(target: tuple[str, Any], name: str, value: Any, loc: str, impossible: Any) -> None:
     """Can the value of ``name`` ever equal the literal ``value``?"""
     kind, what = target
@@ -458,7 +462,7 @@ def _check_literal_for(target: tuple[str, Any], name: str, value: Any, loc: str,
         ok = {
             "size": lambda v: v in SIZES,
             "sector": lambda v: v in SECTORS,
-            "employees": lambda v: type(v) in (int, float) and v >= 0 and float(v).is_integer(),
+            "employees": _whole_count,
             "province": lambda v: type(v) is str and bool(PROVINCE.match(v)),
             "regency": lambda v: type(v) is str and bool(REGENCY.match(v)),
         }[what](value)
