@@ -462,7 +462,7 @@ def _check_literal_for(target: tuple[str, Any], name: str, value: Any, loc: str,
         ok = {
             "size": lambda v: v in SIZES,
             "sector": lambda v: v in SECTORS,
-            "employees": _whole_count,
+            "employees": lambda v: _whole_count(v),
             "province": lambda v: type(v) is str and bool(PROVINCE.match(v)),
             "regency": lambda v: type(v) is str and bool(REGENCY.match(v)),
         }[what](value)
