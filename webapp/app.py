@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from litestar import Litestar, Request, Response
+from litestar import Litestar, Request, Response, Router
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
@@ -84,8 +84,13 @@ def create_app(settings: Settings, *, migrate: bool = True) -> Litestar:
         name="static",
         cache_control=CacheControlHeader(max_age=300),
     )
+    # One router registers every handler once. (Registering a GET and a POST handler of the same path one
+    # by one on the app makes Litestar 2.25 wrap the first handler for sync_to_thread a second time.)
+    pages = Router(
+        path="/", route_handlers=[*ACCOUNT_ROUTES, *ASSESSMENT_ROUTES, *EVIDENCE_ROUTES, *ADMIN_ROUTES]
+    )
     app = Litestar(
-        route_handlers=[*ACCOUNT_ROUTES, *ASSESSMENT_ROUTES, *EVIDENCE_ROUTES, *ADMIN_ROUTES, static],
+        route_handlers=[pages, static],
         dependencies={"current": Provide(load_current, sync_to_thread=True)},
         before_request=check_csrf,
         middleware=[security_headers],

@@ -223,7 +223,7 @@ def browser(app: Any) -> Iterator[Any]:
     lifespan.__exit__(None, None, None)
 
 
-def company_form(**changes: Any) -> dict[str, Any]:
+def _company_form(**changes: Any) -> dict[str, Any]:
     form = {
         "name": "Siti Rahmawati",
         "email": "siti@sumbermakmur.co.id",
@@ -243,10 +243,16 @@ def company_form(**changes: Any) -> dict[str, Any]:
 
 
 def register(browser: Browser, **changes: Any) -> Any:
-    response = browser.post("/register", company_form(**changes))
+    response = browser.post("/register", _company_form(**changes))
     assert response.status_code == 303, response.text
     browser.get("/")
     return response
+
+
+@pytest.fixture
+def company_form() -> Any:
+    """``company_form(**changes)``: Siti's registration form, with changes."""
+    return _company_form
 
 
 @pytest.fixture
@@ -316,7 +322,7 @@ def _start(person: Browser, cycle: Any) -> int:
 
 
 def _answer(
-    person: Browser, submission_id: int, question: str, value: Any, *, version: int = 0, **extra: Any
+    person: Browser, submission_id: int, question: str, value: Any, /, *, version: int = 0, **extra: Any
 ) -> Any:
     data = {"value": value, "version": str(version), **extra}
     return person.post(f"/submissions/{submission_id}/answers/{question}", data, htmx=True)
