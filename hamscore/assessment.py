@@ -113,7 +113,8 @@ class Assessment(msgspec.Struct, frozen=True, kw_only=True):
 
     def to_dict(self) -> dict[str, object]:
         """The result JSON as plain Python data (handy for notebooks and polars)."""
-        result: dict[str, object] = msgspec.to_builtins(self)
+        # Through JSON, so caps, gaps and advice come back as lists, exactly as the public JSON has them.
+        result: dict[str, object] = msgspec.json.decode(msgspec.json.encode(self))
         return result
 
     def _repr_markdown_(self) -> str:
