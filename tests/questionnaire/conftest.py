@@ -7,8 +7,8 @@ files exactly as they ship, so a change to a question, a point value or an examp
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 

@@ -131,9 +131,7 @@ def test_no_text_is_missing_a_language(bham_raw):
     """Every prose text is a table with Indonesian and English, both filled in and not copies of each other."""
     bad = []
     for where, value in _texts(bham_raw, ""):
-        if not isinstance(value, dict) or set(value) != set(LANGUAGES):
-            bad.append(where)
-        elif any(not value[lang].strip() for lang in LANGUAGES) or value["id"] == value["en"]:
+        if not isinstance(value, dict) or set(value) != set(LANGUAGES) or any(not value[lang].strip() for lang in LANGUAGES) or value["id"] == value["en"]:
             bad.append(where)
     assert bad == []
 
