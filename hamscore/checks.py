@@ -41,14 +41,17 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 OPTION_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
-PROVINCE = re.compile(r"^\d{2}$")
-REGENCY = re.compile(r"^\d{2}\.\d{2}$")
+# ASCII digits and \Z: in Python `\d` is any Unicode digit and `$` also matches before a final newline.
+PROVINCE = re.compile(r"^[0-9]{2}\Z")
+REGENCY = re.compile(r"^[0-9]{2}\.[0-9]{2}\Z")
 
 _LINKS = (
     re.compile(r"\]\(\s*<?([^)\s>]+)"),  # Markdown link target
     re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>"),  # autolink
     re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*://\S+)"),  # bare scheme://
-    re.compile(r"(?i)(?<![A-Za-z0-9+.-])((?:javascript|vbscript|data|file):\S*)"),  # dangerous bare schemes
+    # Dangerous schemes written bare. Each needs what makes it a link, so prose such as
+    # "personal data: health" is not mistaken for one.
+    re.compile(r"(?i)(?<![A-Za-z0-9+.-])((?:javascript|vbscript):\S+|data:[a-z]+/\S*|file:/\S*)"),
 )
 _SAFE_SCHEMES = ("http", "https", "mailto")
 

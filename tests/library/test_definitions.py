@@ -330,6 +330,12 @@ def test_links_to_http_https_and_mailto_are_allowed(check):
     assert check(indicator(SINGLE + YES_NO + help_text)) == []
 
 
+def test_prose_with_a_word_and_a_colon_is_not_a_link(check):
+    """The BHAM privacy question speaks of "personal data: health, …"; that is prose, not a data: URL."""
+    help_text = 'help = "Specific personal data: health, biometrics. Catatan file: arsip."'
+    assert check(indicator(SINGLE + YES_NO + help_text)) == []
+
+
 def test_the_first_language_is_the_default(load):
     q = load(POLICY)
     assert q.languages == ("id", "en")
