@@ -106,11 +106,7 @@ def _cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "json":
         out.write(msgspec.json.format(msgspec.json.encode(assessment)).decode() + "\n")
     else:
-        lang = args.lang or q.languages[0]
-        out.write(assessment.explain(lang=lang) + "\n")
-        for key, ind in assessment.indicators.items():
-            shown = "—" if ind.score is None else f"{ind.score:6.1f}"
-            out.write(f"  {key:<28} {shown}\n")
+        out.write(q.explain(assessment, lang=args.lang) + "\n")
     return OK
 
 

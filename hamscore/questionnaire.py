@@ -198,11 +198,13 @@ class Questionnaire:
         lang = lang or self.languages[0]
         words = _WORDS.get(lang, _WORDS["en"])
         total = "—" if assessment.total is None else f"{assessment.total:.1f}"
-        lines = [(f"{words['rating']}: {assessment.rating or '—'} ({words['total']} {total} {words['of']} 100; "
+        level_names = _LEVEL_NAMES.get(lang, {})
+        rating = level_names.get(assessment.rating or "", assessment.rating or "—")
+        lines = [(f"{words['rating']}: {rating} ({words['total']} {total} {words['of']} 100; "
                  f"{words['complete']} {assessment.completeness:.0%}).")]
         bands = []
         for band in self.definition.rating.bands:
-            rule = f"{band.level} {words['from']} {band.min:g}"
+            rule = f"{level_names.get(band.level, band.level)} {words['from']} {band.min:g}"
             if band.min_indicator is not None:
                 rule += f" ({words['every']} {band.min_indicator:g})"
             bands.append(rule)
@@ -210,7 +212,8 @@ class Questionnaire:
         for cap in assessment.caps:
             q = self.question(cap.question)
             label = next((o.label for o in getattr(q, "options", ()) if o.id == cap.option), cap.option)
-            lines.append(f"{words['flag']} ({cap.level}): {text(q.text, lang)} → {text(label, lang)}")
+            level = level_names.get(cap.level, cap.level)
+            lines.append(f"{words['flag']} ({level}): {text(q.text, lang)} → {text(label, lang)}")
         lines.append(f"{words['indicators']}:")
         for ind in self.definition.indicators:
             score = assessment.indicators[ind.id]
@@ -240,6 +243,9 @@ _WORDS = {
            "points": "poin", "gains": "Perbaikan terbesar", "unanswered": "belum dijawab",
            "answer": "jawaban lebih lemah", "evidence": "bukti belum ada"},
 }
+
+# Rating levels are names in the definition; the usual three get their Indonesian words.
+_LEVEL_NAMES = {"id": {"green": "hijau", "yellow": "kuning", "red": "merah"}}
 
 EXAMPLE = """
 id = "demo"

@@ -79,7 +79,17 @@ def test_score_prints_the_assessment_json_by_default(files):
 def test_score_speaks_english_on_request_in_text_format(files):
     status, out, _ = run("score", str(files["definition"]), str(files["good"]), "--lang", "en", "--format", "text")
     assert status == 0
-    assert out.startswith("Rating red; total 0.0 of 100")
+    assert out.startswith("Rating: red (total 0.0 of 100; completeness 100%).")
+    assert "  Policy: 0.0 (0 of 2 points)" in out
+    assert "→ Write a human-rights policy." in out
+
+
+def test_score_text_speaks_indonesian_by_default(files):
+    status, out, _ = run("score", str(files["definition"]), str(files["good"]), "--format", "text")
+    assert status == 0
+    assert out.startswith("Peringkat: merah (total 0.0 dari 100; kelengkapan 100%).")
+    assert "Batas: hijau mulai 80, kuning mulai 50, merah mulai 0." in out
+    assert "  Kebijakan: 0.0 (0 dari 2 poin)" in out
 
 
 def test_score_lists_every_problem_of_bad_answers_and_exits_1(files):
