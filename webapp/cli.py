@@ -87,13 +87,15 @@ def _admin_create(settings: object, email: str, name: str) -> int:
         print(f"hamscore: the password needs at least {MIN_PASSWORD} characters", file=sys.stderr)
         return 1
     db = Database(settings.database_url, checkpoint_seconds=0)  # type: ignore[attr-defined]
-    upgrade(db)
-    with db.read() as s:
-        if s.scalar(select(User.id).where(User.email == email.strip().lower())) is not None:
-            print(f"hamscore: a user with email {email} exists already", file=sys.stderr)
-            return 1
-    create_user(db, email=email, name=name, password=password, role="admin")
-    db.dispose()
+    try:
+        upgrade(db)
+        with db.read() as s:
+            if s.scalar(select(User.id).where(User.email == email.strip().lower())) is not None:
+                print(f"hamscore: a user with email {email} exists already", file=sys.stderr)
+                return 1
+        create_user(db, email=email, name=name, password=password, role="admin")
+    finally:
+        db.dispose()
     print(f"administrator {email} created")
     return 0
 

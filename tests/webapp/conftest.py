@@ -158,8 +158,10 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> Any:
-    return create_app(settings)
+def app(settings: Settings) -> Iterator[Any]:
+    app = create_app(settings)
+    yield app
+    app.state.ctx.db.dispose()
 
 
 class Browser:
