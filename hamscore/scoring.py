@@ -9,6 +9,7 @@ compared with band limits and ordered only after ``round(x, 6)``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
@@ -478,8 +479,12 @@ def _kind(a: Any) -> str:
             dict: "an object"}.get(type(a), type(a).__name__)
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _is_iso_date(s: str) -> bool:
-    if len(s) != 10:
+    # date.fromisoformat alone also takes "2026-W01-1" and "20260331xx"; the method asks for YYYY-MM-DD.
+    if not _ISO_DATE.fullmatch(s):
         return False
     try:
         date.fromisoformat(s)
