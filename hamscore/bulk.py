@@ -374,8 +374,11 @@ class _Plan:
         """Earned points of an answered, applicable, non-na question (after evidence)."""
         a = self.answer(p)
         if p.kind == SINGLE:
-            ids = [oid for oid, _ in p.options]
-            raw = a.replace_strict(ids, [pts for _, pts in p.options], default=0.0, return_dtype=pl.Float64)
+            # A chain of comparisons: quicker than a hash lookup for a handful of options.
+            chain = pl.when(a == p.options[0][0]).then(pl.lit(p.options[0][1], dtype=pl.Float64))
+            for oid, pts in p.options[1:]:
+                chain = chain.when(a == oid).then(pl.lit(pts, dtype=pl.Float64))
+            raw = chain.otherwise(pl.lit(0.0, dtype=pl.Float64))
         elif p.kind == MULTI:
             raw = _fold_sum([pl.when(a.list.contains(pl.lit(oid))).then(pl.lit(pts)).otherwise(pl.lit(0.0))
                              for oid, pts in p.options])
@@ -417,7 +420,7 @@ class _Plan:
             else:
                 answered = self.answered(p)
                 if p.kind == SINGLE:
-                    known = a.is_in([o for o, _ in p.options])
+                    known = a.is_in([oid for oid, _ in p.options])
                 elif p.is_date:
                     known = (a.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$") & ~a.str.starts_with("0000")
                              & a.str.to_date("%Y-%m-%d", strict=False).is_not_null())
@@ -524,9 +527,8 @@ class _Plan:
         results = [pl.when(valid).then(e) for e in
                    [*score_cols, total, rating.alias("rating"), completeness.alias("completeness"), pl.col("caps")]]
         lazy = lazy.with_columns(results)
-        internal = [c for c in lazy.collect_schema().names() if c.startswith(_INTERNAL)]
-        ordered = [c for c in lazy.collect_schema().names() if c not in internal and c != "valid"]
-        ordered = [c for c in ordered if c not in RESULT_COLUMNS and not c.startswith("score.")]
+        ordered = [c for c in self.schema.names()
+                   if not c.startswith(_INTERNAL) and c not in RESULT_COLUMNS and not c.startswith("score.")]
         ordered += [f"score.{key}" for key in engine.indicator_ids]
         return lazy.select([*ordered, "total", "rating", "completeness", "caps", "valid"])
 
