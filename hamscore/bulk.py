@@ -375,10 +375,10 @@ class _Plan:
         a = self.answer(p)
         if p.kind == SINGLE:
             # A chain of comparisons: quicker than a hash lookup for a handful of options.
-            chain = pl.when(a == p.options[0][0]).then(pl.lit(p.options[0][1], dtype=pl.Float64))
-            for oid, pts in p.options[1:]:
-                chain = chain.when(a == oid).then(pl.lit(pts, dtype=pl.Float64))
-            raw = chain.otherwise(pl.lit(0.0, dtype=pl.Float64))
+            options: Any = pl
+            for oid, pts in p.options:
+                options = options.when(a == oid).then(pl.lit(pts, dtype=pl.Float64))
+            raw: pl.Expr = options.otherwise(pl.lit(0.0, dtype=pl.Float64))
         elif p.kind == MULTI:
             raw = _fold_sum([pl.when(a.list.contains(pl.lit(oid))).then(pl.lit(pts)).otherwise(pl.lit(0.0))
                              for oid, pts in p.options])
@@ -387,11 +387,13 @@ class _Plan:
                 raw = pl.when(raw > mp).then(pl.lit(mp)).otherwise(raw)
         else:
             chain: Any = pl
+            has_bands = False
             for lo, hi, pts in p.bands:
+                has_bands = True
                 inside = [a >= lo] if lo != -math.inf else []
                 inside += [a < hi] if hi != math.inf else []
                 chain = chain.when(_all(inside)).then(pl.lit(pts))
-            raw = pl.lit(0.0) if chain is pl else chain.otherwise(pl.lit(0.0))
+            raw = chain.otherwise(pl.lit(0.0)) if has_bands else pl.lit(0.0)
         if not p.evidence_required:
             return raw
         status = self.evidence(p.id)
