@@ -17,6 +17,7 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.static_files import create_static_files_router
 
+from webapp import workspace
 from webapp.accounts.routes import ROUTES as ACCOUNT_ROUTES
 from webapp.admin.routes import ROUTES as ADMIN_ROUTES
 from webapp.assessments.definitions import Registry
@@ -63,6 +64,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> Litestar:
             upgrade(db)
         for problem in ctx.questionnaires.sync_directory(settings.questionnaires_dir):
             log.warning("%s", problem)
+        workspace.startup(ctx)
         db.start()
 
     def shutdown(app: Litestar) -> None:
@@ -87,10 +89,14 @@ def create_app(settings: Settings, *, migrate: bool = True) -> Litestar:
     # One router registers every handler once. (Registering a GET and a POST handler of the same path one
     # by one on the app makes Litestar 2.25 wrap the first handler for sync_to_thread a second time.)
     pages = Router(
-        path="/", route_handlers=[*ACCOUNT_ROUTES, *ASSESSMENT_ROUTES, *EVIDENCE_ROUTES, *ADMIN_ROUTES]
+        path="/",
+        route_handlers=[*ACCOUNT_ROUTES, *ASSESSMENT_ROUTES, *EVIDENCE_ROUTES, *ADMIN_ROUTES, *workspace.PAGE_ROUTES],
+        include_in_schema=False,
     )
+    # The task force's JSON API is the one part of the app described by the OpenAPI document at /schema.
+    api = workspace.api_router()
     app = Litestar(
-        route_handlers=[pages, static],
+        route_handlers=[pages, api, static],
         dependencies={"current": Provide(load_current, sync_to_thread=True)},
         before_request=check_csrf,
         middleware=[security_headers],
@@ -99,9 +105,10 @@ def create_app(settings: Settings, *, migrate: bool = True) -> Litestar:
         on_shutdown=[shutdown],
         debug=settings.development,
         request_max_body_size=settings.max_upload_bytes + _BODY_OVERHEAD,
-        openapi_config=None,
+        openapi_config=workspace.openapi_config(),
     )
     app.state.ctx = ctx
+    workspace.install(ctx)
     return app
 
 

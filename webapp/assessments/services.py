@@ -463,10 +463,16 @@ def submit(
                 created_by=user.id,
             )
             s.add(snap_row)
+            before = sub.status
             sub.status = "submitted"
             sub.submitted_at = now()
             s.flush()
             snapshot_id = snap_row.id
+            # The task force's status history, ranking row and audit entry, in this same transaction.
+            # (Imported here: the review package builds on this module.)
+            from webapp.review.services import record_submitted
+
+            record_submitted(s, registry, submission=sub, user=user, before=before)
     except IntegrityError:
         return SubmitResult("submitted", snapshot_id=_snapshot_for(db, state.submission))
     return SubmitResult("submitted", snapshot_id=snapshot_id)

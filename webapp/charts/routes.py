@@ -1,0 +1,5 @@
+"""Routes (filled in below)."""
+
+from typing import Any
+
+ROUTES: list[Any] = []
