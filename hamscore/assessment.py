@@ -25,7 +25,7 @@ class Cap(msgspec.Struct, frozen=True, kw_only=True):
     level: str
 
 
-class Gap(msgspec.Struct, frozen=True, kw_only=True):
+class Gap(msgspec.Struct, frozen=True):
     """A question that earned less than it could, and how many total points full credit would add."""
 
     question: str

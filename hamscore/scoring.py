@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, Literal
+from functools import reduce
+from itertools import compress, pairwise, repeat
+from operator import add, call, itemgetter, lt, mul, neg, sub, truediv
+from typing import Any, Literal, cast
 
 from hamscore.assessment import Assessment, Cap, Gap, IndicatorScore
 from hamscore.checks import PROVINCE, REGENCY, Conditions, dependencies
 from hamscore.conditions import Compiled, compile_condition, references
 from hamscore.model import DateQuestion, Definition, MultiQuestion, NumberQuestion, SingleQuestion, Text
 from hamscore.problems import Code
+from hamscore.rounding import PLACES, threshold
 from hamscore.text import text
 
 __all__ = ["Engine", "InvalidAnswers", "Mode"]
@@ -143,6 +147,26 @@ class Engine:
         self.ids = frozenset(self.by_id)
         self.steps = self._steps(d, conditions)
 
+        # Flat tables for the scorer, all in definition order (questions of an indicator are adjacent).
+        self._qids = tuple(p.id for p in self.plans)
+        self._outcome_of = tuple(outcome_function(p) for p in self.plans)
+        self._indicator_of = tuple(p.indicator for p in self.plans)
+        self._conditional = tuple((pos, p.id) for pos, p in enumerate(self.plans) if p.conditional)
+        self._evidence_positions = tuple(pos for pos, p in enumerate(self.plans) if p.evidence_required)
+        self._cap_positions = tuple(pos for pos, p in enumerate(self.plans) if p.caps)
+        self._required_mask = tuple(p.required for p in self.plans)
+        slices: list[tuple[int, int]] = []
+        start = 0
+        for ind in d.indicators:
+            slices.append((start, start + len(ind.questions)))
+            start += len(ind.questions)
+        self._slices = tuple(slices)
+        self._advice_cache: dict[str, dict[tuple[int, Any], tuple[str, ...]]] = {}
+        self._band_thresholds = tuple(
+            (i, threshold(band_min), None if at_least is None else threshold(at_least))
+            for i, band_min, at_least in self.band_limits
+        )
+
     def _steps(self, d: Definition, conditions: Conditions) -> list[Step]:
         """Topological order of the conditions, so a question is decided after all it depends on."""
         deps = dependencies(d, conditions)
@@ -228,122 +252,79 @@ class Engine:
 
     def _score(self, answers: dict[str, Any], evidence: dict[str, Any], profile: dict[str, Any],
                mode: str, lang: str) -> Assessment:
-        applicable, _ = self.applicability(answers, profile)
-        n = len(self.indicator_ids)
-        earned_sum = [0.0] * n
-        possible_sum = [0.0] * n
-        caps: list[Cap] = []
-        worst_cap = -1
-        shortfalls: list[tuple[QuestionPlan, float, float, str, Any]] = []
-        required_total = 0
-        required_done = 0
+        # Every question's outcome in one pass at C speed: a single question is one dict lookup
+        # (which also validates it), the other kinds call their small compiled function.
+        looked_up: list[Outcome | None] = list(map(call, self._outcome_of, map(answers.get, self._qids)))
+        if None in looked_up:  # an option id that the question does not have
+            raise InvalidAnswers
+        outcomes = cast(list[Outcome], looked_up)
+        if self._conditional:
+            applicable, _ = self.applicability(answers, profile)
+            for pos, qid in self._conditional:
+                if qid not in applicable:
+                    outcomes[pos] = HIDDEN
+        earned = list(map(_RAW, outcomes))
+        possible = list(map(_POSSIBLE, outcomes))
         verified_only = mode == "verified"
-        factor = self.evidence_factor
+        if self._evidence_positions:
+            factor = self.evidence_factor
+            for pos in self._evidence_positions:
+                raw = earned[pos]
+                if raw > 0:
+                    status = evidence.get(self._qids[pos])
+                    if verified_only:
+                        credit = 1.0 if status == "verified" else 0.0
+                    elif status is None:
+                        credit = factor
+                    else:
+                        credit = 0.0 if status == "rejected" else 1.0
+                    earned[pos] = raw * credit
 
-        for p in self.plans:
-            a = answers.get(p.id)
-            if p.conditional and p.id not in applicable:
-                if a is not None and a != "" and not _valid(p, a):
-                    raise InvalidAnswers
-                continue
-            answered = a is not None and a != ""
-            if p.required:
-                required_total += 1
-                if answered:
-                    required_done += 1
-            kind = p.kind
-            if not answered:
-                if kind != FREE:
-                    i = p.indicator
-                    possible_sum[i] += p.possible
-                    earned_sum[i] += 0.0
-                    if p.possible > 0:
-                        shortfalls.append((p, p.possible, 0.0, "unanswered", None))
-                continue
-            if a == "na":
-                if not p.allow_na:
-                    raise InvalidAnswers
-                continue
-            if kind == SINGLE:
-                if type(a) is not str:
-                    raise InvalidAnswers
-                pts = p.points.get(a)
-                if pts is None:
-                    raise InvalidAnswers
-                if a in p.caps:
-                    level = p.caps[a]
-                    caps.append(Cap(question=p.id, option=a, level=self.levels[level]))
-                    worst_cap = max(worst_cap, level)
-                raw = pts
-            elif kind == MULTI:
-                if type(a) is not list or len(set(a)) != len(a) or not p.points.keys() >= set(a):
-                    raise InvalidAnswers
-                raw = 0.0
-                for oid, pts in p.options:
-                    if oid in a:
-                        raw += pts
-                        if oid in p.caps:
-                            level = p.caps[oid]
-                            caps.append(Cap(question=p.id, option=oid, level=self.levels[level]))
-                            worst_cap = max(worst_cap, level)
-                if p.max_points is not None and raw > p.max_points:
-                    raw = float(p.max_points)
-            elif kind == NUMBER:
-                if (type(a) is not float and type(a) is not int) or not _finite(a):
-                    raise InvalidAnswers
-                raw = 0.0
-                for lo, hi, pts in p.bands:
-                    if lo <= a < hi:
-                        raw = pts
-                        break
-            else:
-                if type(a) is not str or not _valid(p, a):
-                    raise InvalidAnswers
-                continue
-            earned = raw
-            if p.evidence_required and raw > 0:
-                status = evidence.get(p.id)
-                if verified_only:
-                    credit = 1.0 if status == "verified" else 0.0
-                elif status is None:
-                    credit = factor
-                else:
-                    credit = 0.0 if status == "rejected" else 1.0
-                earned = raw * credit
-            i = p.indicator
-            possible_sum[i] += p.possible
-            earned_sum[i] += earned
-            if earned < p.possible:
-                reason = "answer" if raw < p.possible else "evidence"
-                shortfalls.append((p, p.possible, earned, reason, a))
-
+        # Indicator sums: plain left folds in definition order (the bulk scorer folds the same way).
         indicators: dict[str, IndicatorScore] = {}
         scores: list[float | None] = []
+        possible_sums: list[float] = []
         weighted = 0.0
         weight_sum = 0.0
-        for i, key in enumerate(self.indicator_ids):
-            possible = possible_sum[i]
-            if possible > 0:
-                score = 100.0 * earned_sum[i] / possible
-                weighted += score * self.weights[i]
-                weight_sum += self.weights[i]
-                indicators[key] = IndicatorScore(score=score, earned=earned_sum[i], possible=possible)
+        for key, (start, end), weight in zip(self.indicator_ids, self._slices, self.weights, strict=True):
+            e = reduce(add, earned[start:end], 0.0)
+            p = reduce(add, possible[start:end], 0.0)
+            possible_sums.append(p)
+            if p > 0:
+                score = 100.0 * e / p
+                weighted += score * weight
+                weight_sum += weight
+                indicators[key] = IndicatorScore(score=score, earned=e, possible=p)
                 scores.append(score)
             else:
-                indicators[key] = IndicatorScore(score=None, earned=earned_sum[i], possible=possible)
+                indicators[key] = IndicatorScore(score=None, earned=e, possible=p)
                 scores.append(None)
         total = weighted / weight_sum if weight_sum > 0 else None
 
-        rating = self.rate(total, scores, worst_cap)
-        gaps = self._gaps(shortfalls, possible_sum, weight_sum, lang)
+        caps: list[Cap] = []
+        worst_cap = -1
+        for pos in self._cap_positions:
+            hit = outcomes[pos][3]
+            if hit:
+                qid = self._qids[pos]
+                for option, level in hit:
+                    caps.append(Cap(question=qid, option=option, level=self.levels[level]))
+                    worst_cap = max(worst_cap, level)
+
+        states = list(compress(map(_STATE, outcomes), self._required_mask))
+        required_total = len(states) - states.count(HIDDEN_STATE)
+        required_done = required_total - states.count(UNANSWERED_STATE)
         completeness = required_done / required_total if required_total else 1.0
+
+        short = list(compress(range(len(outcomes)), map(lt, earned, possible)))
+        gaps = self._gaps(short, outcomes, earned, possible, possible_sums, weight_sum, lang) if short else ()
         return Assessment(
             questionnaire=self.definition.id,
             version=self.definition.version,
             digest=self.digest,
             mode="verified" if verified_only else "self",
             total=total,
-            rating=rating,
+            rating=self.rate(total, scores, worst_cap),
             completeness=completeness,
             indicators=indicators,
             caps=tuple(caps),
@@ -351,47 +332,187 @@ class Engine:
         )
 
     def rate(self, total: float | None, scores: list[float | None], worst_cap: int) -> str | None:
-        """Step 7 of the method: the first band that fits, then lowered by the worst cap."""
+        """Step 7 of the method: the first band that fits, then lowered by the worst cap.
+
+        Limits are compared after rounding to 6 places, through precomputed thresholds.
+        """
         if total is None:
             return self.levels[worst_cap] if worst_cap >= 0 else None
-        rounded_total = round(total, 6)
-        lowest = min((round(s, 6) for s in scores if s is not None), default=None)
+        present = [s for s in scores if s is not None]
+        lowest = min(present) if present else None
         chosen = len(self.levels) - 1
-        for i, band_min, min_indicator in self.band_limits:
-            if rounded_total >= band_min and (min_indicator is None or lowest is None or lowest >= min_indicator):
+        for i, total_at_least, indicators_at_least in self._band_thresholds:
+            if total >= total_at_least and (indicators_at_least is None or lowest is None
+                                            or lowest >= indicators_at_least):
                 chosen = i
                 break
         return self.levels[max(chosen, worst_cap)]
 
-    def _gaps(self, shortfalls: list[tuple[QuestionPlan, float, float, str, Any]], possible_sum: list[float],
-              weight_sum: float, lang: str) -> tuple[Gap, ...]:
-        gaps: list[Gap] = []
-        for p, possible, earned, reason, answer in shortfalls:
-            i = p.indicator
-            if possible_sum[i] <= 0 or weight_sum <= 0:
-                continue
-            impact = (possible - earned) / possible_sum[i] * 100.0 * self.weights[i] / weight_sum
-            gaps.append(Gap(question=p.id, indicator=self.indicator_ids[i], impact=impact, reason=reason,  # type: ignore[arg-type]
-                            advice=self._advice(p, answer, lang)))
-        gaps.sort(key=lambda g: (-round(g.impact, 6), g.question))
-        return tuple(gaps)
+    def _gaps(self, short: list[int], outcomes: list[Outcome], earned: list[float], possible: list[float],
+              possible_sums: list[float], weight_sum: float, lang: str) -> tuple[Gap, ...]:
+        """Step 9: every counted question short of its possible, by impact then id.
 
-    def _advice(self, p: QuestionPlan, answer: Any, lang: str) -> tuple[str, ...]:
+        Written as maps over the short questions rather than a loop, because a submission can
+        have dozens of gaps and this runs for every one of them.
+        """
+        pick = itemgetter(*short) if len(short) > 1 else (lambda seq: (seq[short[0]],))
+        chosen: tuple[Outcome, ...] = pick(outcomes)
+        indicators: tuple[int, ...] = pick(self._indicator_of)
+        qids: tuple[str, ...] = pick(self._qids)
+        # ((((possible - earned) / indicator possible) * 100) * weight) / sum of weights, as in the method.
+        impacts = list(map(
+            truediv,
+            map(mul, map(mul, map(truediv, map(sub, pick(possible), pick(earned)),
+                                  map(possible_sums.__getitem__, indicators)), repeat(100.0)),
+                map(self.weights.__getitem__, indicators)),
+            repeat(weight_sum),
+        ))
+        cache = self._advice_cache.get(lang)
+        if cache is None:
+            cache = self._advice_cache.setdefault(lang, {})
+        keys = list(zip(short, map(_KEY, chosen), strict=True))
+        advice = list(map(cache.get, keys))
+        if None in advice:
+            for n, key in enumerate(keys):
+                if advice[n] is None:
+                    advice[n] = cache.setdefault(key, self._advice(self.plans[key[0]], key[1], lang))
+        gaps: list[Gap] = list(map(_new_gap, qids, map(self.indicator_ids.__getitem__, indicators), impacts,
+                        map(_REASON, chosen), advice))
+        ordered = sorted(zip(map(neg, impacts), qids, gaps, strict=True))
+        # The order is by impact rounded to 6 places, then id. The exact impact gives the same order
+        # unless two neighbours differ by less than 2e-6 without being equal (their rounded values
+        # may then tie, and the id must decide): only then round, which is slow.
+        if any(0.0 < b[0] - a[0] < 2e-6 for a, b in pairwise(ordered)):
+            ordered.sort(key=lambda item: (-round(-item[0], PLACES), item[1]))
+        return tuple(map(_THIRD, ordered))
+
+    def _advice(self, p: QuestionPlan, key: Any, lang: str) -> tuple[str, ...]:
+        """The advice texts for a gap: the chosen single option's, or a multi's unchosen options with points."""
         if not p.advice:
             return ()
         fallback = self.default_lang
         if p.kind == SINGLE:
-            if answer in p.advice:
-                return (text(p.advice[answer], lang, fallback=fallback),)
+            if key in p.advice:
+                return (text(p.advice[key], lang, fallback=fallback),)
             return ()
         if p.kind == MULTI:
-            chosen = answer if isinstance(answer, list) else []
+            chosen = key if isinstance(key, tuple) else ()
             return tuple(
                 text(p.advice[oid], lang, fallback=fallback)
                 for oid, pts in p.options
                 if pts > 0 and oid not in chosen and oid in p.advice
             )
         return ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes: what one answer to one question comes to, before applicability and evidence.
+# (state, raw points, possible points, caps hit as ((option, level index), ...), advice key,
+#  the reason should it be a gap)
+
+Outcome = tuple[int, float, float, tuple[tuple[str, int], ...], Any, str | None]
+HIDDEN_STATE, UNANSWERED_STATE, NA_STATE, ANSWERED_STATE = -1, 0, 1, 2
+_MULTI_MEMORY = 4096  # combinations remembered per multi question
+HIDDEN: Outcome = (HIDDEN_STATE, 0.0, 0.0, (), None, None)
+NA: Outcome = (NA_STATE, 0.0, 0.0, (), None, None)
+_STATE = itemgetter(0)
+_RAW = itemgetter(1)
+_POSSIBLE = itemgetter(2)
+_new_gap = cast(Callable[..., Gap], Gap)
+_KEY = itemgetter(4)
+_REASON = itemgetter(5)
+_THIRD = itemgetter(2)
+
+
+def outcome_function(p: QuestionPlan) -> Callable[[Any], Outcome | None]:
+    """The function from an answer to its outcome; raises InvalidAnswers (or TypeError) on a bad answer."""
+    unanswered: Outcome = (UNANSWERED_STATE, 0.0, p.possible, (), None, "unanswered")
+    if p.kind == SINGLE:
+        # A dict's own get: unknown options come back as None, unhashable answers raise TypeError.
+        table: dict[Any, Outcome] = {None: unanswered, "": unanswered}
+        if p.allow_na:
+            table["na"] = NA
+        for oid, pts in p.options:
+            hit = ((oid, p.caps[oid]),) if oid in p.caps else ()
+            table[oid] = (ANSWERED_STATE, pts, p.possible, hit, oid, "answer" if pts < p.possible else "evidence")
+        return table.get
+    allow_na = p.allow_na
+    if p.kind == MULTI:
+        options, ids, caps, possible = p.options, frozenset(p.points), p.caps, p.possible
+        max_points = None if p.max_points is None else float(p.max_points)
+
+        # Submissions repeat the same few combinations, so outcomes are remembered by combination.
+        seen: dict[tuple[str, ...], Outcome] = {}
+
+        def multi(a: Any) -> Outcome:
+            if a is None or a == "":
+                return unanswered
+            if type(a) is not list:
+                if allow_na and a == "na":
+                    return NA
+                raise InvalidAnswers
+            combination = tuple(a)
+            known = seen.get(combination)
+            if known is not None:
+                return known
+            chosen = set(a)
+            if len(chosen) != len(a) or not chosen <= ids:
+                raise InvalidAnswers
+            raw = 0.0
+            hit: list[tuple[str, int]] = []
+            for oid, pts in options:
+                if oid in chosen:
+                    raw += pts
+                    if oid in caps:
+                        hit.append((oid, caps[oid]))
+            if max_points is not None and raw > max_points:
+                raw = max_points
+            outcome = (ANSWERED_STATE, raw, possible, tuple(hit), combination, "answer" if raw < possible else "evidence")
+            if len(seen) < _MULTI_MEMORY:
+                seen[combination] = outcome
+            return outcome
+
+        return multi
+    if p.kind == NUMBER:
+        possible = p.possible
+        band_outcomes = [
+            (band, (ANSWERED_STATE, band[2], possible, (), None, "answer" if band[2] < possible else "evidence"))
+            for band in p.bands
+        ]
+        outside: Outcome = (ANSWERED_STATE, 0.0, possible, (), None, "answer" if possible > 0 else "evidence")
+
+        def number(a: Any) -> Outcome:
+            if a is None or a == "":
+                return unanswered
+            if type(a) is float or type(a) is int:
+                if not _finite(a):
+                    raise InvalidAnswers
+                for (lo, hi, _), outcome in band_outcomes:
+                    if lo <= a < hi:
+                        return outcome
+                return outside
+            if allow_na and a == "na":
+                return NA
+            raise InvalidAnswers
+
+        return number
+    answered: Outcome = (ANSWERED_STATE, 0.0, 0.0, (), None, None)
+    is_date = p.is_date
+
+    def free(a: Any) -> Outcome:
+        if a is None or a == "":
+            return unanswered
+        if type(a) is not str:
+            raise InvalidAnswers
+        if a == "na":
+            if allow_na:
+                return NA
+            raise InvalidAnswers
+        if is_date and not _is_iso_date(a):
+            raise InvalidAnswers
+        return answered
+
+    return free
 
 
 _EVIDENCE_OR_NONE = EVIDENCE_STATUSES | {None}
