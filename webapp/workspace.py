@@ -14,6 +14,7 @@ from webapp.api.tokens import ROUTES as TOKEN_ROUTES
 from webapp.audit.routes import ROUTES as AUDIT_ROUTES
 from webapp.charts.routes import ROUTES as CHART_ROUTES
 from webapp.exports.routes import ROUTES as EXPORT_ROUTES
+from webapp.followup import services as followup
 from webapp.followup.routes import ROUTES as FOLLOWUP_ROUTES
 from webapp.ranking.routes import ROUTES as RANKING_ROUTES
 from webapp.ranking.rows import rebuild
@@ -46,13 +47,21 @@ def openapi_config() -> OpenAPIConfig:
 
 
 def install(ctx: Any) -> None:
-    """Template helpers the company pages use to show the task force's comments on a returned form."""
+    """Template helpers for the company pages: the task force's comments on a returned form, and the
+    certificate on a result page."""
     db = ctx.db
 
     def review_notes(submission_id: int, company_id: int) -> Any:
         return review.notes_for_company(db, submission_id=submission_id, company_id=company_id)
 
     ctx.templates.globals["review_notes"] = review_notes
+
+    def certificate_of(submission_id: int, company_id: int) -> Any:
+        # The result page has already checked who may see this submission; this only looks the
+        # certificate up for the same company.
+        return followup.certificate_for(db, submission_id=submission_id, company_id=company_id)
+
+    ctx.templates.globals["certificate_of"] = certificate_of
 
 
 def startup(ctx: Any) -> None:
