@@ -186,6 +186,8 @@ def _check_texts(d: Definition, out: list[Problem]) -> None:
 
 
 def _links(s: str) -> list[str]:
+    if ":" not in s and "](" not in s:
+        return []  # every kind of link needs one of these; most texts have neither
     found: list[str] = []
     starts: set[int] = set()  # one link can match several patterns; report it once
     for pattern in _LINKS:
