@@ -260,12 +260,14 @@ def template_environment() -> jinja2.Environment:
 
 
 def error_response(request: Request[Any, Any, Any], status_code: int, key: str) -> Response[str]:
-    """A small HTML error page (or fragment for htmx) in the visitor's language; never a traceback."""
+    """A small HTML error page in the visitor's language; never a traceback. For htmx the message goes into
+    the page's alert banner, whatever element the request meant to update."""
     try:
         current = load_current(request)
     except Exception:
         ctx = ctx_of(request)
         current = Current(user=None, company=None, lang="id", csrf_token=csrf_token_for(ctx.settings, ""))
+    headers = {"HX-Retarget": "#session-banner", "HX-Reswap": "innerHTML"} if is_htmx(request) else None
     return render(
         request,
         current,
@@ -273,6 +275,7 @@ def error_response(request: Request[Any, Any, Any], status_code: int, key: str) 
         {"status": status_code, "message_key": key},
         fragment="content",
         status_code=status_code,
+        headers=headers,
     )
 
 

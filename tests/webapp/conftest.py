@@ -22,6 +22,10 @@ from litestar.testing import TestClient
 from webapp.app import create_app
 from webapp.settings import Settings
 
+# The project runs doctests over every module; conftest files of sibling directories share the basename
+# "conftest", so they are kept out of that collection (pytest still loads them as conftests).
+collect_ignore_glob = ["conftest.py", "*/conftest.py"]
+
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BASE_URL = "https://hamscore.test"
 PASSWORD = "kata-sandi-rahasia-1"
@@ -85,6 +89,12 @@ type = "text"
 required = false
 text = { id = "Catatan", en = "Notes" }
 """
+
+
+@pytest.fixture
+def questionnaire_text() -> str:
+    """The inline questionnaire of these tests, as TOML text."""
+    return QUESTIONNAIRE
 
 
 def _postgres_available() -> bool:

@@ -71,7 +71,7 @@ def register(request: Request, current: CurrentUser, data: Form) -> Response[Any
     shown = {k: v for k, v in data.items() if k not in ("password", "csrf_token")}
     if form is None:
         return _register_page(request, current, shown, errors, status_code=422)
-    user = services.register(ctx.db, form)
+    user = services.register(ctx.db, form, lang=current.lang)
     if isinstance(user, str):
         field = "email" if user == "form.email_taken" else "nib"
         return _register_page(request, current, shown, {field: user}, status_code=422)

@@ -148,8 +148,9 @@ def parse_company(data: dict[str, Any], errors: dict[str, str]) -> CompanyForm |
     return CompanyForm(employees=employees, **values)
 
 
-def register(db: Database, form: RegistrationForm) -> User | str:
-    """Create the company and its PIC. Returns the user, or an error key when email or NIB is taken."""
+def register(db: Database, form: RegistrationForm, *, lang: str = "id") -> User | str:
+    """Create the company and its PIC, who keeps the language they registered in.
+    Returns the user, or an error key when email or NIB is taken."""
     with db.write() as s:
         if s.scalar(select(User.id).where(User.email == form.email)) is not None:
             return "form.email_taken"
@@ -164,6 +165,7 @@ def register(db: Database, form: RegistrationForm) -> User | str:
             password_hash=hash_password(form.password),
             role="company",
             company_id=company.id,
+            lang=lang,
         )
         s.add(user)
         try:

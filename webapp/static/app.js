@@ -91,9 +91,9 @@
     } else if (status === 409 || status === 422) {
       // The server explained (conflict, invalid value); nothing to resend on our own.
       forget(form);
-    } else if (status === 401) {
-      // Session expired: the server's message is in the banner; the value stays in localStorage
-      // and is sent again after the next login.
+    } else if (status === 401 || status === 403) {
+      // Session expired (or the page is too old to be trusted): the server's message is in the banner;
+      // the value stays in localStorage and is sent again after the next login or reload.
       setStatus(form, msg("unsaved"), "error");
     } else {
       var attempt = parseInt(form.getAttribute("data-attempt") || "0", 10);
