@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from webapp.accounts.services import create_user
 from webapp.assessments import services as assessments
-from webapp.db.models import Company, Cycle, Definition, User
+from webapp.db.models import Company, Cycle, User
 from webapp.web import AppContext
 
 __all__ = ["DEMO_PASSWORD", "DEMO_QUESTIONNAIRE", "DemoLogin", "create_demo_data"]
@@ -152,12 +152,8 @@ def create_demo_data(ctx: AppContext, *, today: dt.date | None = None) -> list[D
     today = today or dt.date.today()
     definition_id = _definition_for_demo(ctx)
     with db.write() as s:
-        last = Cycle(
-            name=str(today.year - 1),
-            definition_id=definition_id,
-            opens_on=dt.date(today.year - 1, 1, 1),
-            closes_on=dt.date(today.year - 1, 12, 31),
-        )
+        # Last year's cycle is open while its demo answers are submitted, then moved to its real dates.
+        last = Cycle(name=str(today.year - 1), definition_id=definition_id, opens_on=today, closes_on=today)
         this = Cycle(
             name=str(today.year),
             definition_id=definition_id,
@@ -165,213 +161,156 @@ def create_demo_data(ctx: AppContext, *, today: dt.date | None = None) -> list[D
             closes_on=dt.date(today.year, 12, 31),
         )
         s.add_all([last, this])
-        companies = [
-            Company(
-                name="[DEMO] PT Sumber Makmur",
-                nib="9120000000001",
-                ahu="AHU-0000001.AH.01.01.TAHUN 2020",
-                address="Jl. Demo No. 1, Kota Serang",
-                province="36",
-                regency="36.73",
-                sector="C",
-                size="menengah",
-                employees=120,
-                demo=True,
-            ),
-            Company(
-                name="[DEMO] CV Baja Cilegon",
-                nib="9120000000002",
-                ahu="AHU-0000002.AH.01.01.TAHUN 2019",
-                address="Jl. Demo No. 2, Cilegon",
-                province="36",
-                regency="36.72",
-                sector="C",
-                size="besar",
-                employees=850,
-                demo=True,
-            ),
-            Company(
-                name="[DEMO] PT Kebun Lebak Lestari",
-                nib="9120000000003",
-                ahu="AHU-0000003.AH.01.01.TAHUN 2021",
-                address="Jl. Demo No. 3, Rangkasbitung",
-                province="36",
-                regency="36.02",
-                sector="A",
-                size="kecil",
-                employees=40,
-                demo=True,
-            ),
-        ]
+        companies = [_company(**c) for c in _COMPANIES]
         s.add_all(companies)
         s.flush()
         cycle_ids = (last.id, this.id)
         company_ids = [c.id for c in companies]
-    logins = [
-        (
-            "company",
-            "siti@demo.hamscore.id",
-            "Siti",
-            company_ids[0],
-            "",
-            "PIC, PT Sumber Makmur (Kota Serang): last year submitted, this year in progress",
-        ),
-        ("company", "budi@demo.hamscore.id", "Budi", company_ids[0], "", "colleague of Siti"),
-        (
-            "company",
-            "dewi@demo.hamscore.id",
-            "Dewi",
-            company_ids[1],
-            "",
-            "PIC, CV Baja Cilegon: this year submitted",
-        ),
-        (
-            "company",
-            "agus@demo.hamscore.id",
-            "Agus",
-            company_ids[2],
-            "",
-            "PIC, PT Kebun Lebak Lestari: not started",
-        ),
-        (
-            "reviewer",
-            "reviewer@demo.hamscore.id",
-            "Rina (GTD Banten)",
-            None,
-            "36",
-            "reviewer for the province of Banten",
-        ),
-        ("admin", "admin@demo.hamscore.id", "Admin", None, "", "administrator"),
-    ]
-    users = {}
-    for role, email, name, company_id, region, _ in logins:
-        users[email] = create_user(
+    users = {
+        email: create_user(
             db,
             email=email,
             name=name,
             password=DEMO_PASSWORD,
             role=role,
             region=region,
-            company_id=company_id,
+            company_id=company_ids[company] if company is not None else None,
         )
-    company_rows = {}
+        for role, email, name, company, region, _ in _LOGINS
+    }
     with db.read() as s:
-        for cid in company_ids:
-            company_rows[cid] = s.get(Company, cid)
-    q = ctx.questionnaires.get(definition_id)
-    siti = users["siti@demo.hamscore.id"]
-    # Siti's company: last cycle submitted with weak answers, this cycle half done.
-    _fill(ctx, q, company_rows[company_ids[0]], siti, cycle_ids[0], strength=0.3, submit=True, today=today)
-    _fill(
-        ctx,
-        q,
-        company_rows[company_ids[0]],
-        siti,
-        cycle_ids[1],
-        strength=0.8,
-        submit=False,
-        today=today,
-        share=0.5,
-    )
-    _fill(
-        ctx,
-        q,
-        company_rows[company_ids[1]],
-        users["dewi@demo.hamscore.id"],
-        cycle_ids[1],
-        strength=1.0,
-        submit=True,
-        today=today,
-    )
-    return [DemoLogin(role, email, note) for role, email, _, _, _, note in logins]
+        rows = {cid: s.get(Company, cid) for cid in company_ids}
+    siti, dewi = users["siti@demo.hamscore.id"], users["dewi@demo.hamscore.id"]
+    # PT Sumber Makmur: submitted last year with gaps and a red flag, this year about half done.
+    _fill(ctx, rows[company_ids[0]], siti, cycle_ids[0], weak_every=3, submit=True)
+    _fill(ctx, rows[company_ids[0]], siti, cycle_ids[1], weak_every=0, share=0.5, submit=False)
+    # CV Baja Cilegon: submitted this year with strong answers.
+    _fill(ctx, rows[company_ids[1]], dewi, cycle_ids[1], weak_every=0, submit=True)
+    with db.write() as s:
+        cycle = s.get(Cycle, cycle_ids[0])
+        assert cycle is not None
+        cycle.opens_on, cycle.closes_on = dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
+    return [DemoLogin(role, email, note) for role, email, _, _, _, note in _LOGINS]
+
+
+_COMPANIES = [
+    {
+        "name": "[DEMO] PT Sumber Makmur",
+        "nib": "9120000000001",
+        "regency": "36.73",
+        "sector": "C",
+        "size": "menengah",
+        "employees": 120,
+        "address": "Jl. Demo No. 1, Kota Serang",
+    },
+    {
+        "name": "[DEMO] CV Baja Cilegon",
+        "nib": "9120000000002",
+        "regency": "36.72",
+        "sector": "C",
+        "size": "besar",
+        "employees": 850,
+        "address": "Jl. Demo No. 2, Cilegon",
+    },
+    {
+        "name": "[DEMO] PT Kebun Lebak Lestari",
+        "nib": "9120000000003",
+        "regency": "36.02",
+        "sector": "A",
+        "size": "kecil",
+        "employees": 40,
+        "address": "Jl. Demo No. 3, Rangkasbitung",
+    },
+]
+
+# role, email, name, index of the company (or None), reviewer region, what the login shows
+_LOGINS = [
+    (
+        "company",
+        "siti@demo.hamscore.id",
+        "Siti",
+        0,
+        "",
+        "PIC, PT Sumber Makmur (Kota Serang): last year submitted, this year in progress",
+    ),
+    ("company", "budi@demo.hamscore.id", "Budi", 0, "", "colleague of Siti"),
+    ("company", "dewi@demo.hamscore.id", "Dewi", 1, "", "PIC, CV Baja Cilegon: this year submitted"),
+    ("company", "agus@demo.hamscore.id", "Agus", 2, "", "PIC, PT Kebun Lebak Lestari: not started"),
+    (
+        "reviewer",
+        "reviewer@demo.hamscore.id",
+        "Rina (GTD Banten)",
+        None,
+        "36",
+        "reviewer for the province of Banten",
+    ),
+    ("admin", "admin@demo.hamscore.id", "Admin", None, "", "administrator"),
+]
+
+
+def _company(**values: Any) -> Company:
+    return Company(province="36", ahu=f"AHU-{values['nib'][-7:]}.AH.01.01.TAHUN 2020", demo=True, **values)
 
 
 def _fill(
     ctx: AppContext,
-    q: Any,
     company: Company,
     user: User,
     cycle_id: int,
     *,
-    strength: float,
+    weak_every: int,
     submit: bool,
-    today: dt.date,
     share: float = 1.0,
 ) -> None:
-    """Answer questions: options ranked by points, ``strength`` 1 picks the best, 0 the worst."""
+    """Answer with the best option, except every ``weak_every``-th question with the weakest; then submit."""
     db = ctx.db
-    with db.write() as s:
-        sub = assessments.Submission(company_id=company.id, cycle_id=cycle_id)
-        s.add(sub)
-        s.flush()
-        submission_id = sub.id
-    questions = [question for ind in q.indicators for question in ind.questions]
-    limit = max(1, int(len(questions) * share))
-    for _ in range(3):  # repeat: answers can make further questions applicable
-        state = assessments.form_state(db, ctx.questionnaires, company=company, submission_id=submission_id)
-        for question in questions[:limit]:
+    submission = assessments.start_submission(db, company.id, cycle_id)
+    state = assessments.form_state(db, ctx.questionnaires, company=company, submission_id=submission.id)
+    questions = [question for ind in state.questionnaire.indicators for question in ind.questions]
+    questions = questions[: max(1, int(len(questions) * share))]
+    for _ in range(3):  # repeat: answers make further questions applicable
+        state = assessments.form_state(db, ctx.questionnaires, company=company, submission_id=submission.id)
+        for number, question in enumerate(questions):
             if question.id not in state.applicable or question.id in state.answers:
                 continue
-            data = _answer(question, strength)
-            if data is None:
-                continue
-            data["version"] = "0"
-            assessments.save_answer(
-                db,
-                ctx.questionnaires,
-                company=company,
-                user=user,
-                submission_id=submission_id,
-                question_id=question.id,
-                data=data,
-                lang="id",
-            )
+            weak = bool(weak_every) and number % weak_every == 0
+            data = _answer(question, weak=weak)
+            if data is not None:
+                assessments.save_answer(
+                    db,
+                    ctx.questionnaires,
+                    company=company,
+                    user=user,
+                    submission_id=submission.id,
+                    question_id=question.id,
+                    data={**data, "version": "0"},
+                    lang="id",
+                )
     if submit:
-        _submit_past(ctx, company, user, submission_id)
+        result = assessments.submit(
+            db, ctx.questionnaires, company=company, user=user, submission_id=submission.id, lang="id"
+        )
+        if result.outcome != "submitted":
+            raise RuntimeError(f"demo submission for {company.name}: {result.outcome} {result.missing}")
 
 
-def _answer(question: Any, strength: float) -> dict[str, Any] | None:
+def _answer(question: Any, *, weak: bool) -> dict[str, Any] | None:
     kind = question.type
     if kind in ("single", "multi") and question.options:
         ranked = sorted(question.options, key=lambda o: o.points)
         if kind == "single":
-            return {"value": ranked[round(strength * (len(ranked) - 1))].id}
-        return {"value": [o.id for o in ranked[len(ranked) - max(1, round(strength * len(ranked))) :]]}
+            return {"value": ranked[0 if weak else -1].id}
+        return {"value": [] if weak else [o.id for o in ranked if o.points > 0]}
     if kind == "number":
-        return {"value": str(round(10 * strength))}
+        best = max(question.bands, key=lambda b: b.points, default=None)
+        worst = min(question.bands, key=lambda b: b.points, default=None)
+        band = worst if weak else best
+        if band is None:
+            return {"value": "1"}
+        low = band.min if band.min is not None else (band.max - 1 if band.max is not None else 0)
+        return {"value": str(low)}
     if kind == "date":
         return {"value": "2025-06-30"}
     if kind == "text":
         return {"value": "Catatan demo."}
     return None
-
-
-def _submit_past(ctx: AppContext, company: Company, user: User, submission_id: int) -> None:
-    """Submit even when the cycle is already closed (last year's demo result)."""
-    state = assessments.form_state(ctx.db, ctx.questionnaires, company=company, submission_id=submission_id)
-    with ctx.db.write() as s:
-        definition = s.get(Definition, state.cycle.definition_id)
-        assert definition is not None
-    doc = state.document()
-    assessment = state.questionnaire.score(doc, lang="id")
-    import msgspec
-
-    from webapp.db.models import Snapshot, Submission
-
-    with ctx.db.write() as s:
-        sub = s.get(Submission, submission_id)
-        assert sub is not None
-        s.add(
-            Snapshot(
-                submission_id=sub.id,
-                round=sub.round,
-                digest=state.questionnaire.digest,
-                document=msgspec.json.encode(doc).decode(),
-                assessment=msgspec.json.encode(assessment).decode(),
-                rating=assessment.rating,
-                total=assessment.total,
-                created_by=user.id,
-            )
-        )
-        sub.status = "submitted"
-        sub.submitted_at = assessments.now()
