@@ -20,6 +20,7 @@ from webapp.ranking.routes import ROUTES as RANKING_ROUTES
 from webapp.ranking.rows import rebuild
 from webapp.review import services as review
 from webapp.review.routes import ROUTES as REVIEW_ROUTES
+from webapp.reviewers.routes import ROUTES as REVIEWER_ROUTES
 
 __all__ = ["PAGE_ROUTES", "api_router", "install", "openapi_config", "startup"]
 
@@ -33,6 +34,7 @@ PAGE_ROUTES: list[Any] = [
     *CHART_ROUTES,
     *AUDIT_ROUTES,
     *TOKEN_ROUTES,
+    *REVIEWER_ROUTES,
 ]
 
 

@@ -9,6 +9,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 
 from webapp.accounts import services
+from webapp.audit import services as audit
 from webapp.i18n import LANGUAGES
 from webapp.regions import regions
 from webapp.web import (
@@ -112,6 +113,7 @@ def login(request: Request, current: CurrentUser, data: Form) -> Response[Any]:
     target = safe_next(data.get("next"))
     if result.user is None:
         error = "login.limited" if result.outcome == "limited" else "login.invalid"
+        audit.record(ctx.db, action="login_failed", target=email.strip().lower()[:200], address=address)
         return render(
             request,
             current,
@@ -121,6 +123,7 @@ def login(request: Request, current: CurrentUser, data: Form) -> Response[Any]:
         )
     response = redirect(request, target)
     start_session(request, response, result.user)
+    audit.record(ctx.db, action="login", user=result.user, address=address)
     return response
 
 

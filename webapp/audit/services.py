@@ -23,6 +23,7 @@ __all__ = ["ACTIONS", "AuditFilters", "AuditPage", "add", "record", "search"]
 
 ACTIONS = (
     "login",
+    "login_failed",
     "submission",
     "review",
     "decision",

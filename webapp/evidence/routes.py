@@ -11,6 +11,7 @@ from litestar.params import Body, FromPath
 from litestar.response import File
 
 from webapp.assessments import services as assessments
+from webapp.audit import services as audit
 from webapp.evidence import services
 from webapp.web import CurrentUser, ctx_of, is_htmx, redirect, render
 
@@ -120,6 +121,14 @@ def download(request: Request, current: CurrentUser, evidence_id: FromPath[int])
     ctx = ctx_of(request)
     evidence, path = services.for_download(
         ctx.db, ctx.settings.upload_dir, user=user, evidence_id=evidence_id
+    )
+    audit.record(
+        ctx.db,
+        action="evidence_download",
+        user=user,
+        target=f"evidence:{evidence.id}",
+        detail={"company": evidence.company_id, "submission": evidence.submission_id, "file": evidence.filename},
+        address=request.client.host if request.client else "",
     )
     # Always an attachment, with the type we checked: the browser never renders an uploaded file inline.
     return File(

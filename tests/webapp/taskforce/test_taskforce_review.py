@@ -144,3 +144,60 @@ def test_it_hides_other_regions_submissions_and_changes_nothing(world, reviewer,
     with ctx.db.read() as s:
         assert s.get(Submission, world.siti_sid).status == "submitted"
         assert s.get(Evidence, world.siti_evidence).status == "provided"
+
+
+def test_it_logs_logins_submissions_reviews_and_downloads_for_the_admin_only(world, reviewer, ctx):
+    from webapp.db.taskforce import AuditEvent
+
+    rina = reviewer("rina")
+    assert rina.get(f"/evidence/{world.siti_evidence}").status_code == 200
+    rina.post(f"/taskforce/evidence/{world.siti_evidence}/review", {"status": "verified"}, htmx=True)
+    with ctx.db.read() as s:
+        actions = {e.action for e in s.scalars(select(AuditEvent))}
+    assert {"login", "submission", "review", "evidence_download"} <= actions
+    assert rina.get("/admin/audit").status_code == 404
+    ayu = reviewer("ayu")
+    log = ayu.get("/admin/audit?action=evidence_download")
+    assert log.status_code == 200
+    assert "rina@banten.go.id" in log.text
+    assert f"evidence:{world.siti_evidence}" in log.text
+    only_logins = ayu.get("/admin/audit?action=login&user=rina", headers=HX).text
+    assert "rina@banten.go.id" in only_logins
+    assert f"evidence:{world.siti_evidence}" not in only_logins
+
+
+def test_its_audit_log_is_append_only_in_the_database(world, ctx):
+    import pytest
+    from sqlalchemy import delete, update
+    from sqlalchemy.exc import DatabaseError
+
+    from webapp.db.taskforce import AuditEvent
+
+    with pytest.raises(DatabaseError), ctx.db.write() as s:
+        s.execute(update(AuditEvent).values(action="nothing"))
+    with pytest.raises(DatabaseError), ctx.db.write() as s:
+        s.execute(delete(AuditEvent))
+    with ctx.db.read() as s:
+        assert s.scalar(select(AuditEvent.id)) is not None
+
+
+def test_it_lets_admins_add_reviewers_with_a_region(world, reviewer, ctx):
+    ayu = reviewer("ayu")
+    assert reviewer("rina").get("/admin/reviewers").status_code == 404
+    made = ayu.post(
+        "/admin/reviewers",
+        {"name": "Eko", "email": "eko@lebakkab.go.id", "password": "kata-sandi-rahasia-1", "region": "36.02"},
+    )
+    assert made.status_code == 303
+    assert (
+        ayu.post(
+            "/admin/reviewers",
+            {"name": "X", "email": "x@x.id", "password": "kata-sandi-rahasia-1", "region": "99"},
+        ).status_code
+        == 422
+    )
+    from webapp.db.models import User
+
+    with ctx.db.read() as s:
+        eko = s.scalar(select(User).where(User.email == "eko@lebakkab.go.id"))
+    assert (eko.role, eko.region) == ("reviewer", "36.02")
