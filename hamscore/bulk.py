@@ -8,16 +8,28 @@ A frame holds one row per submission. Its columns, all optional (a missing colum
 "unanswered" or "not given"):
 
 ``<question id>``
-    The answer. ``single``, ``text`` and ``date`` questions: String (``"na"`` for not applicable,
-    null or ``""`` when unanswered). ``multi``: List(String) of option ids (an empty list is an
-    answer: none chosen; null is unanswered). ``number``: Float64 or an integer type.
+    The answer. ``single``: ``Enum`` of the option ids in definition order, followed by ``"na"``
+    where the question allows it (null when unanswered). ``multi``: ``List(Enum)`` of the option
+    ids (an empty list is an answer: none chosen; null is unanswered). ``number``: Float64 or an
+    integer type. ``text`` and ``date``: String (``"na"`` for not applicable, null or ``""`` when
+    unanswered).
 ``na.<question id>``
     Boolean, for ``multi`` and ``number`` questions: true when the answer is ``"na"``. The answer
     column must then be null (a row with both is invalid).
 ``evidence.<question id>``
-    String: ``"provided"``, ``"verified"``, ``"rejected"``, or null when missing.
-``profile.size``, ``profile.sector``, ``profile.province``, ``profile.regency``
-    String; ``profile.employees``: an integer type.
+    ``Enum("provided", "verified", "rejected")``, null when missing.
+``profile.size``, ``profile.sector``
+    ``Enum`` of the sizes (``mikro``, ``kecil``, ``menengah``, ``besar``) and of the sector letters
+    ``A`` to ``U``; ``profile.employees``: an integer type; ``profile.province``,
+    ``profile.regency``: String.
+
+Every Enum column may also be given as text: String for a single answer, an evidence status or a
+profile value (``""`` is unanswered), List(String) for a multi answer; Categorical or an Enum of
+other categories is read as text too. Text is converted first (which costs time), and a value
+outside the categories (an unknown option, ``"na"`` where not allowed, ``["na"]``) marks the row
+invalid. :func:`frame_from_documents` and :func:`read_frame` with a questionnaire give the Enum
+types to every column whose values all fit them, and keep the text form of the others. Enum
+columns keep their codes in Parquet files, so reading them back is quick too.
 
 Any other column (a company id, a submission date) passes through untouched. The questionnaire
 and version are not columns: a frame is scored with the questionnaire it was collected for.
@@ -54,6 +66,24 @@ generated questionnaires. That needs care in four places:
   multiplying with its reciprocal, and ``10.0 * (1 / 3.0)`` is 3.333333333333333 where
   ``10.0 / 3.0`` is 3.3333333333333335. Sums start from a real column of zeros.
 
+How it is fast
+==============
+Every question gets a *state* column first: a small unsigned integer per row that says whether it
+applies, whether it was answered, and what: the code of the chosen option (an Enum's own code, so
+no string is compared), the bitmask of a multi answer (``1 << i`` for option ``i``, computed once
+from the list), or the band holding a number. Points, possible points and caps are then read
+from tables indexed by the state (for a multi question with up to ten options, a table of every
+combination, filled by the single scorer's own loop), and conditions compare states with
+integers. Validity mostly comes from the types: what remains to check is an unknown value in a
+text column, ``"na"`` where not allowed, a repeated choice (a multi's mask then has fewer bits
+than its list has items), a number that is not finite, a date, and the profile's text fields.
+Triggered caps set bits of one integer per row; their lists are built once per distinct integer.
+
+The query is a handful of ``with_columns`` stages (states by depth of the conditions they read,
+then sums, scores, total and rating), compiled once per questionnaire, input schema and mode and
+kept, since building the expressions of a large questionnaire costs about as much as scoring
+10,000 rows.
+
 Engine
 ======
 A :class:`polars.DataFrame` is scored with the in-memory engine: polars may otherwise pick its
@@ -64,6 +94,7 @@ reason, or with ``engine="streaming"`` for data larger than memory.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import struct
 from collections.abc import Iterable, Mapping, Sequence
@@ -114,11 +145,27 @@ def score_frame(q: Questionnaire, frame: Frame, *, mode: str = "self") -> Frame:
     if mode not in MODES:
         raise ValueError(f"mode must be 'self' or 'verified', not {mode!r}")
     lazy = frame.lazy()
-    plan = _Plan(q._engine, lazy.collect_schema(), verified=mode == "verified")
-    scored = plan.apply(lazy)
+    scored = _compiled(q._engine, lazy.collect_schema(), verified=mode == "verified").apply(lazy)
     if isinstance(frame, pl.LazyFrame):
         return scored
     return scored.collect(engine="in-memory")
+
+
+_PLANS: dict[tuple[Engine, tuple[tuple[str, pl.DataType], ...], bool], _Plan] = {}
+_PLANS_KEPT = 16
+
+
+def _compiled(engine: Engine, schema: pl.Schema, *, verified: bool) -> _Plan:
+    """The plan for this definition, input schema and mode, compiled once and reused: building
+    the expressions of a 140-question definition costs more than scoring 10,000 rows."""
+    key = (engine, tuple(schema.items()), verified)
+    plan = _PLANS.pop(key, None)
+    if plan is None:
+        plan = _Plan(engine, schema, verified=verified)
+    _PLANS[key] = plan  # most recently used last
+    while len(_PLANS) > _PLANS_KEPT:
+        del _PLANS[next(iter(_PLANS))]
+    return plan
 
 
 def _smallest_rounding_to_at_least(limit: float) -> float:
@@ -142,20 +189,6 @@ def _smallest_rounding_to_at_least(limit: float) -> float:
         else:
             lo = mid
     return value(hi)
-
-
-class _View:
-    """How a condition sees one name: as a string, a number and/or a list, each with the
-    condition under which the name has that kind of value (``gate``)."""
-
-    __slots__ = ("lst", "num", "present", "string")
-
-    def __init__(self, present: pl.Expr, *, string: tuple[pl.Expr, pl.Expr] | None = None,
-                 num: tuple[pl.Expr, pl.Expr] | None = None, lst: tuple[pl.Expr, pl.Expr] | None = None) -> None:
-        self.present = present
-        self.string = string
-        self.num = num
-        self.lst = lst
 
 
 def _false() -> pl.Expr:
@@ -206,6 +239,238 @@ def _is_number(x: Any) -> bool:
     return type(x) is int or type(x) is float
 
 
+def _uint(n: int) -> pl.DataType:
+    """The smallest unsigned type that holds 0 .. n - 1."""
+    return pl.UInt8() if n <= 1 << 8 else pl.UInt16() if n <= 1 << 16 else pl.UInt32() if n <= 1 << 32 else pl.UInt64()
+
+
+def _table(values: Sequence[Any], dtype: pl.DataType) -> pl.Expr:
+    return pl.lit(pl.Series(values, dtype=dtype))
+
+
+def _enum_categories(dtype: pl.DataType) -> list[str] | None:
+    return [str(c) for c in dtype.categories] if isinstance(dtype, pl.Enum) else None
+
+
+_MASK_BITS = 60  # a multi question with more options keeps its answer as a list
+_TABLE_BITS = 10  # up to this many options, a multi's points come from a table of every choice
+_EVIDENCE = ("provided", "verified", "rejected")
+_UNIT_SEPARATOR = "\x1f"
+
+
+class _Question:
+    """One question inside the plan: its *state*, a small unsigned integer per row that says
+    everything scoring and conditions need, and the tables that read it.
+
+    States, by kind (``U``: unanswered, ``H``: not applicable, ``NA``: answered ``na``):
+
+    * single: ``0 .. k-1`` the chosen option, ``k`` na, ``k+1`` an unknown value, ``k+2`` U, ``k+3`` H;
+    * multi: the bitmask of the chosen options (``1 << i`` for option ``i``), ``2**k`` NA,
+      ``2**k + 1`` U, ``2**k + 2`` H; above :data:`_MASK_BITS` options ``0`` answered, 1, 2, 3;
+    * number: ``0 .. b-1`` the band holding the value, ``b`` outside every band, ``b+1`` NA,
+      ``b+2`` U, ``b+3`` H;
+    * text and date: ``0`` answered (``na`` included), ``1`` U, ``2`` H.
+
+    A row's state is below ``U`` exactly when the question applies and has a value.
+    """
+
+    def __init__(self, p: QuestionPlan, plan: _Plan) -> None:
+        self.p = p
+        self.col = f"{_INTERNAL}state.{p.id}"
+        self.checks: list[pl.Expr] = []  # false when the answer is not acceptable (null: fine)
+        self.na: int | None = None
+        self.band_out = 0
+        self.value: pl.Expr | None = None  # the number or text itself, for conditions
+        self.codes: dict[str, int] = {}
+        self.masked = False
+        self.list: pl.Expr | None = None
+        present = p.id in plan.schema
+        if p.kind == SINGLE:
+            k = len(p.options)
+            self.codes = {oid: i for i, (oid, _) in enumerate(p.options)}
+            self.codes.setdefault("na", k)
+            self.na, bad, self.u, self.h = k, k + 1, k + 2, k + 3
+            self.dtype = _uint(k + 4)
+            self.base = self._single_code(plan, bad).fill_null(self.u)
+        elif p.kind == MULTI:
+            self._multi(plan)
+        elif p.kind == NUMBER:
+            b = len(p.bands)
+            self.band_out, self.na, self.u, self.h = b, b + 1, b + 2, b + 3
+            self.dtype = _uint(b + 4)
+            a = plan.column(p.id, pl.Float64())
+            self.value = a
+            band: Any = pl
+            for i, (lo, hi, _) in enumerate(p.bands):
+                inside = ([a >= lo] if lo != -math.inf else []) + ([a < hi] if hi != math.inf else [])
+                band = band.when(_all(inside)).then(pl.lit(i, dtype=self.dtype))
+            banded = band.otherwise(pl.lit(b, dtype=self.dtype)) if p.bands else pl.lit(b, dtype=self.dtype)
+            na = plan.na_flag(p.id)
+            self.base = self._na_first(na, pl.when(a.is_null()).then(pl.lit(self.u, dtype=self.dtype)).otherwise(banded))
+            if present:
+                self.checks.append(a.is_finite())
+            if na is not None:
+                self.checks.append(~na | a.is_null() if p.allow_na else ~na)
+        else:
+            self.u, self.h = 1, 2
+            self.dtype = pl.UInt8()
+            a = plan.column(p.id, pl.String())
+            self.value = a
+            answered = a.is_not_null() & (a != "")
+            self.base = pl.when(answered).then(pl.lit(0, dtype=self.dtype)).otherwise(pl.lit(self.u, dtype=self.dtype))
+            if present and p.is_date:
+                known = (a.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$") & ~a.str.starts_with("0000")
+                         & a.str.to_date("%Y-%m-%d", strict=False).is_not_null())
+                self.checks.append(_any([a.is_null(), a == "", known, *([a == "na"] if p.allow_na else [])]))
+            elif present and not p.allow_na:
+                self.checks.append(a != "na")
+
+    def _na_first(self, na: pl.Expr | None, otherwise: pl.Expr) -> pl.Expr:
+        assert self.na is not None
+        return otherwise if na is None else pl.when(na).then(pl.lit(self.na, dtype=self.dtype)).otherwise(otherwise)
+
+    def _single_code(self, plan: _Plan, bad: int) -> pl.Expr:
+        """The chosen option's index, ``k`` for na, ``bad`` for anything else; null when unanswered."""
+        p, name = self.p, self.p.id
+        options = [oid for oid, _ in p.options]
+        if name not in plan.schema:
+            return pl.lit(None, dtype=self.dtype)
+        have = plan.schema[name]
+        categories = _enum_categories(have)
+        if categories is not None and categories in (options, [*options, "na"]):
+            # The fast representation: the codes are the states already.
+            code = pl.col(name).to_physical().cast(self.dtype)
+            if len(categories) > len(options) and not p.allow_na:
+                self.checks.append(code != len(options))
+            return code
+        if not (have in (pl.String, pl.Null) or isinstance(have, pl.Categorical | pl.Enum)):
+            raise TypeError(f"column {name!r} is {have}, expected {pl.Enum([*options, 'na'])} or String")
+        text = pl.col(name).cast(pl.String)
+        code = text.cast(pl.Enum([*options, "na"]), strict=False).to_physical().cast(self.dtype)
+        out = pl.when(text == "").then(None).when(text.is_not_null() & code.is_null()).then(
+            pl.lit(bad, dtype=self.dtype)).otherwise(code)
+        self.checks.append(out <= len(options) if p.allow_na else out < len(options))
+        return out
+
+    def _multi(self, plan: _Plan) -> None:
+        p, name = self.p, self.p.id
+        options = [oid for oid, _ in p.options]
+        k = len(options)
+        enum = pl.Enum(options)
+        lst: pl.Expr | None = None
+        if name in plan.schema:
+            have = plan.schema[name]
+            inner = have.inner if isinstance(have, pl.List) else None
+            if have == pl.List(enum):
+                lst = pl.col(name)
+            elif have == pl.Null or (inner is not None and (
+                    inner in (pl.String, pl.Null) or isinstance(inner, pl.Categorical | pl.Enum))):
+                # Unknown options become null items, which the check below refuses.
+                lst = pl.col(name).cast(pl.List(pl.String)).cast(pl.List(enum), strict=False)
+            else:
+                hint = " (read CSV files with read_frame(path, questionnaire=q))" if have == pl.String else ""
+                raise TypeError(f"column {name!r} is {have}, expected {pl.List(enum)} or List(String){hint}")
+        na = plan.na_flag(name)
+        if k <= _MASK_BITS:
+            self.masked = True
+            self.na, self.u, self.h = 1 << k, (1 << k) + 1, (1 << k) + 2
+            self.dtype = _uint((1 << k) + 3)
+            if lst is None:
+                mask: pl.Expr = pl.lit(None, dtype=pl.UInt64)
+            else:
+                # Distinct items set distinct bits; a repeated item carries into another bit, so the
+                # answer lists each option once exactly when its mask has as many bits as it has items.
+                mask = pl.col(plan.mask_column(name, lst))
+                self.checks.append(mask.bitwise_count_ones() == lst.list.len())
+            answer = (mask & pl.lit((1 << k) - 1, dtype=pl.UInt64)).cast(self.dtype)
+            is_null = mask.is_null()
+        else:
+            self.na, self.u, self.h = 1, 2, 3
+            self.dtype = pl.UInt8()
+            self.list = lst if lst is not None else pl.lit(None, dtype=pl.List(enum))
+            answer = pl.lit(0, dtype=self.dtype)
+            is_null = self.list.is_null()
+            if lst is not None:
+                self.checks.append((lst.list.n_unique() == lst.list.len()) & (lst.list.drop_nulls().list.len() == lst.list.len()))
+        self.base = self._na_first(na, pl.when(is_null).then(pl.lit(self.u, dtype=self.dtype)).otherwise(answer))
+        if na is not None:
+            self.checks.append(~na | is_null if p.allow_na else ~na)
+
+    # --- reading the state ---------------------------------------------------------------
+
+    @property
+    def state(self) -> pl.Expr:
+        return pl.col(self.col)
+
+    def present(self) -> pl.Expr:
+        """Applies and has a value (``na`` included)."""
+        return self.state < self.u
+
+    def chosen(self, oid: str) -> pl.Expr:
+        """Applies and has option ``oid`` chosen."""
+        p, s = self.p, self.state
+        index = next((i for i, (o, _) in enumerate(p.options) if o == oid), None)
+        if index is None:
+            return _false()
+        if p.kind == SINGLE:
+            return s == index
+        if self.masked:
+            return (s < self.na) & ((s & pl.lit(1 << index, dtype=self.dtype)) != 0)
+        assert self.list is not None
+        return (s == 0) & self.list.list.contains(pl.lit(oid, dtype=pl.Enum([o for o, _ in p.options])))
+
+    def states_with_options(self) -> list[set[str]] | None:
+        """The options chosen in each state, when a table of every state is small."""
+        p = self.p
+        if p.kind == SINGLE:
+            return [{oid} for oid, _ in p.options] + [set()] * 4
+        if p.kind == MULTI and self.masked and len(p.options) <= _TABLE_BITS:
+            options = [oid for oid, _ in p.options]
+            return [{oid for i, oid in enumerate(options) if mask >> i & 1} for mask in range(1 << len(options))] + [set()] * 3
+        return None
+
+    def raw_points(self) -> list[float] | None:
+        """Earned points (before evidence) by state, when a table of every state is small."""
+        p = self.p
+        if p.kind == SINGLE:
+            return [pts for _, pts in p.options] + [0.0] * 4
+        if p.kind == NUMBER:
+            return [pts for _, _, pts in p.bands] + [0.0] * 4
+        if p.kind == MULTI and self.masked and len(p.options) <= _TABLE_BITS:
+            out = []
+            for mask in range(1 << len(p.options)):
+                raw = 0.0  # the single scorer's loop, to the bit
+                for i, (_, pts) in enumerate(p.options):
+                    if mask >> i & 1:
+                        raw += pts
+                if p.max_points is not None and raw > p.max_points:
+                    raw = float(p.max_points)
+                out.append(raw)
+            return out + [0.0] * 3
+        return None
+
+    def raw_expr(self) -> pl.Expr:
+        table = self.raw_points()
+        if table is not None:
+            return _table(table, pl.Float64()).gather(self.state)
+        p = self.p
+        raw = _fold_sum([pl.when(self.chosen(oid)).then(pl.lit(pts)).otherwise(pl.lit(0.0)) for oid, pts in p.options])
+        if p.max_points is not None:
+            mp = float(p.max_points)
+            raw = pl.when(raw > mp).then(pl.lit(mp)).otherwise(raw)
+        return raw
+
+    def possible_expr(self) -> pl.Expr:
+        """The question's possible points, or 0 where it does not count (hidden or na)."""
+        p, s = self.p, self.state
+        table = self.raw_points()
+        if table is not None:
+            assert self.na is not None
+            # Every state below NA counts but an unknown single option (its row is invalid); then NA, U, H.
+            return _table([p.possible] * self.na + [0.0] * (self.u - self.na) + [p.possible, 0.0], pl.Float64()).gather(s)
+        return pl.when((s == self.h) | (s == self.na)).then(pl.lit(0.0)).otherwise(pl.lit(p.possible))
+
+
 class _Plan:
     """The definition compiled to polars expressions, for one input schema and mode."""
 
@@ -218,69 +483,93 @@ class _Plan:
                                            if ind.show_if is not None}
         self.q_nodes: dict[str, Node] = {q.id: parse(q.show_if) for ind in d.indicators for q in ind.questions
                                          if q.show_if is not None}
-        self.applies: dict[str, pl.Expr] = {}  # question id -> its applicability column
-        self.shown: dict[int, pl.Expr] = {}
+        self.stage0: dict[str, pl.Expr] = {_ZERO: (pl.int_range(pl.len(), dtype=pl.Int32) * 0).cast(pl.Float64)}
+        self.checks: list[pl.Expr] = []
+        self.questions = {p.id: _Question(p, self) for p in engine.plans}
+        for qn in self.questions.values():
+            self.checks.extend(qn.checks)
+        self.profile: dict[str, pl.Expr] = {}
+        self._profile_columns()
+        self.credits: dict[str, pl.Expr] = {}
+        self._evidence()
+        self.stages = self._stages()
 
     # --- columns of the layout -----------------------------------------------------------
 
-    def _column(self, name: str, dtype: pl.DataType) -> pl.Expr:
+    def column(self, name: str, dtype: pl.DataType) -> pl.Expr:
         if name not in self.schema:
             return pl.lit(None, dtype=dtype)
         have = self.schema[name]
         if have == dtype:
             return pl.col(name)
         ok = have == pl.Null or (dtype == pl.String and isinstance(have, pl.Categorical | pl.Enum)) or (
-            dtype == pl.Float64 and have.is_numeric()) or (dtype == pl.Int64 and have.is_integer()) or (
-            isinstance(dtype, pl.List) and isinstance(have, pl.List)
-            and (have.inner == pl.String or have.inner == pl.Null or isinstance(have.inner, pl.Categorical | pl.Enum)))
+            dtype == pl.Float64 and have.is_numeric()) or (dtype == pl.Int64 and have.is_integer())
         if not ok:
-            hint = " (read CSV files with read_frame(path, questionnaire=q))" if have == pl.String else ""
-            raise TypeError(f"column {name!r} is {have}, expected {dtype}{hint}")
+            raise TypeError(f"column {name!r} is {have}, expected {dtype}")
         return pl.col(name).cast(dtype)
 
-    def answer(self, p: QuestionPlan) -> pl.Expr:
-        dtype: pl.DataType = {MULTI: pl.List(pl.String()), NUMBER: pl.Float64()}.get(p.kind, pl.String())
-        return self._column(p.id, dtype)
+    def na_flag(self, qid: str) -> pl.Expr | None:
+        """``na.<question id>`` without nulls, or None when the frame has no such column."""
+        if "na." + qid not in self.schema:
+            return None
+        return self.column("na." + qid, pl.Boolean()).fill_null(False)
 
-    def na_flag(self, p: QuestionPlan) -> pl.Expr:
-        """Is the answer ``na``? (Not for text and single questions, whose na is the string.)"""
-        if p.kind in (MULTI, NUMBER):
-            return self._column("na." + p.id, pl.Boolean()).fill_null(False)
-        return self.answer(p) == "na"
+    def mask_column(self, qid: str, lst: pl.Expr) -> str:
+        """A column with the bitmask of a multi answer's items: the one costly step of a multi
+        answer, so it is computed once, first, and read by the state and the checks."""
+        name = f"{_INTERNAL}mask.{qid}"
+        self.stage0[name] = lst.to_physical().list.eval(pl.lit(2, dtype=pl.UInt64).pow(pl.element())).list.sum()
+        return name
 
-    def answered(self, p: QuestionPlan) -> pl.Expr:
-        a = self.answer(p)
-        if p.kind in (MULTI, NUMBER):
-            return a.is_not_null() | self.na_flag(p)
-        return (a.is_not_null() & (a != "")).fill_null(False)
+    def _profile_columns(self) -> None:
+        for field, allowed in (("size", _SIZES), ("sector", _SECTORS)):
+            name = "profile." + field
+            if name not in self.schema:
+                continue
+            have = self.schema[name]
+            if _enum_categories(have) == list(allowed):
+                self.profile[field] = pl.col(name).to_physical()
+                continue
+            text = self.column(name, pl.String())
+            code = text.cast(pl.Enum(allowed), strict=False).to_physical()
+            self.profile[field] = code
+            self.checks.append(text.is_null() | code.is_not_null())
+        if "profile.employees" in self.schema:
+            col = self.column("profile.employees", pl.Int64())
+            self.profile["employees"] = col
+            self.checks.append(col >= 0)
+        for field, pattern in (("province", r"^[0-9]{2}$"), ("regency", r"^[0-9]{2}\.[0-9]{2}$")):
+            name = "profile." + field
+            if name in self.schema:
+                col = self.column(name, pl.String())
+                self.profile[field] = col
+                self.checks.append(col.str.contains(pattern))
 
-    def evidence(self, qid: str) -> pl.Expr:
-        return self._column("evidence." + qid, pl.String())
-
-    def profile(self, field: str) -> pl.Expr:
-        return self._column("profile." + field, PROFILE_DTYPES[field])
-
-    def applies_expr(self, qid: str) -> pl.Expr:
-        return self.applies.get(qid, pl.lit(True))
+    def _evidence(self) -> None:
+        """Evidence checks, and the credit column of each question that requires evidence."""
+        factor = self.engine.evidence_factor
+        # Credit by status: provided, verified, rejected, unknown (the row is invalid), missing.
+        credit = [0.0, 1.0, 0.0, 0.0, 0.0] if self.verified else [1.0, 1.0, 0.0, 0.0, factor]
+        for p in self.engine.plans:
+            name = "evidence." + p.id
+            if name not in self.schema:
+                if p.evidence_required:
+                    self.credits[p.id] = pl.lit(credit[4])
+                continue
+            have = self.schema[name]
+            if _enum_categories(have) == list(_EVIDENCE):
+                code = pl.col(name).to_physical().cast(pl.UInt8)
+            else:
+                text = self.column(name, pl.String())
+                known = text.cast(pl.Enum(_EVIDENCE), strict=False).to_physical().cast(pl.UInt8)
+                code = pl.when(text.is_not_null() & known.is_null()).then(pl.lit(3, dtype=pl.UInt8)).otherwise(known)
+                self.checks.append(code < 3)
+            if p.evidence_required:
+                column = f"{_INTERNAL}credit.{p.id}"
+                self.stage0[column] = _table(credit, pl.Float64()).gather(code.fill_null(4))
+                self.credits[p.id] = pl.col(column)
 
     # --- conditions ----------------------------------------------------------------------
-
-    def view(self, name: str) -> _View:
-        if name.startswith("profile."):
-            field = name.removeprefix("profile.")
-            col = self.profile(field)
-            if field == "employees":
-                return _View(col.is_not_null(), num=(col.cast(pl.Float64), pl.lit(True)))
-            return _View(col.is_not_null(), string=(col, pl.lit(True)))
-        p = self.engine.by_id[name]
-        a, app = self.answer(p), self.applies_expr(name)
-        present = app & self.answered(p)
-        if p.kind in (SINGLE, FREE):
-            return _View(present, string=(a, present))
-        na = self.na_flag(p)
-        if p.kind == NUMBER:
-            return _View(present, string=(pl.lit("na"), app & na), num=(a, app & ~na))
-        return _View(present, string=(pl.lit("na"), app & na), lst=(a, app & ~na))
 
     def condition(self, node: Node) -> pl.Expr:
         """The condition as a Boolean expression without nulls (a comparison with nothing is false)."""
@@ -291,7 +580,10 @@ class _Plan:
         if isinstance(node, Not):
             return ~self.condition(node.arg)
         if isinstance(node, Answered):
-            return self.view(node.name).present.fill_null(False)
+            if node.name.startswith("profile."):
+                col = self.profile.get(node.name.removeprefix("profile."))
+                return _false() if col is None else col.is_not_null()
+            return self.questions[node.name].present()
         if isinstance(node, Cmp):
             return self.compare(node).fill_null(False)
         return _false()  # a bare value is not a condition; the loader refuses it
@@ -302,214 +594,189 @@ class _Plan:
         if op != "in" and isinstance(left, Lit) and isinstance(right, Ref):
             op, left, right = flip[op], right, left
         if op == "in" and isinstance(left, Lit) and isinstance(right, Ref):
-            lst = self.view(right.name).lst
-            if lst is None or type(left.value) is not str:
+            qn = self.questions.get(right.name)
+            if qn is None or qn.p.kind != MULTI or type(left.value) is not str:
                 return _false()
-            return lst[1] & lst[0].list.contains(pl.lit(left.value))
+            return qn.chosen(left.value)
         if op == "in" and isinstance(left, Ref) and isinstance(right, ListLit):
-            v = self.view(left.name)
-            terms: list[pl.Expr] = []
-            strings = [i for i in right.items if type(i) is str]
-            numbers = [float(i) for i in right.items if type(i) is int or type(i) is float]
-            if v.string is not None and strings:
-                terms.append(v.string[1] & v.string[0].is_in(strings))
-            if v.num is not None and numbers:
-                terms.append(v.num[1] & _any([v.num[0] == float(n) for n in numbers]))
-            return _any(terms)
+            items: list[str | float] = [i for i in right.items if type(i) is str]
+            items += [float(i) for i in right.items if _is_number(i)]
+            return _any([self.compare(Cmp(op="==", left=left, right=Lit(value=v))) for v in items])
         if not (isinstance(left, Ref) and isinstance(right, Lit)):
             raise ValueError(f"condition shape not supported in bulk scoring: {node!r}")  # the loader refuses these
-        v, c = self.view(left.name), right.value
+        c = right.value
+        if left.name.startswith("profile."):
+            return self._compare_profile(left.name.removeprefix("profile."), op, c)
+        qn = self.questions[left.name]
+        kind, s = qn.p.kind, qn.state
         if type(c) is str:
-            if v.string is None or op not in ("==", "!="):
+            if op not in ("==", "!="):
                 return _false()
-            value, gate = v.string
-            return gate & (value == c if op == "==" else value != c)
-        if not _is_number(c) or v.num is None:
+            if kind == FREE:
+                assert qn.value is not None
+                return (s == 0) & (qn.value == c if op == "==" else qn.value != c)
+            if kind == SINGLE:
+                code = qn.codes.get(c)
+                if op == "==":
+                    return _false() if code is None else s == code
+                return qn.present() if code is None else qn.present() & (s != code)
+            # A multi or number answer is the string "na" when answered na, and no string otherwise.
+            assert qn.na is not None
+            return (s == qn.na) if (c == "na") == (op == "==") else _false()
+        if not _is_number(c) or kind != NUMBER:
             return _false()
-        value, gate = v.num
-        c = float(c)
-        cmp = {"==": value == c, "!=": value != c, "<": value < c, "<=": value <= c,
-               ">": value > c, ">=": value >= c}
-        return gate & cmp[op] if op in cmp else _false()
+        assert qn.value is not None
+        return (s <= qn.band_out) & _number_cmp(qn.value, op, float(c))
 
-    def layers(self) -> list[list[tuple[str, pl.Expr]]]:
-        """Applicability columns, grouped so each layer reads only the layers before it."""
+    def _compare_profile(self, field: str, op: str, c: Any) -> pl.Expr:
+        col = self.profile.get(field)
+        if col is None:
+            return _false()
+        if field == "employees":
+            return _number_cmp(col.cast(pl.Float64), op, float(c)) if _is_number(c) else _false()
+        if type(c) is not str or op not in ("==", "!="):
+            return _false()
+        if field in ("size", "sector"):
+            allowed = _SIZES if field == "size" else _SECTORS
+            if c not in allowed:
+                return _false() if op == "==" else col.is_not_null()
+            code = allowed.index(c)
+            return col == code if op == "==" else col != code
+        return col == c if op == "==" else col != c
+
+    # --- the stages of the query ---------------------------------------------------------
+
+    def _stages(self) -> list[list[pl.Expr]]:
+        """The query as a few ``with_columns`` stages, each reading only the stages before it.
+
+        States come first (by depth of the conditions they depend on), then everything that reads
+        states in one stage, then the scores, the total and the rating. Few, flat stages keep
+        polars' planning short; columns computed once are read many times.
+        """
+        engine = self.engine
         depth: dict[str, int] = {}
-        layers: list[list[tuple[str, pl.Expr]]] = []
-        for step in self.engine.steps:
+        shown: dict[int, tuple[pl.Expr, int]] = {}
+        levels: list[list[pl.Expr]] = []
+
+        def put(level: int, expr: pl.Expr) -> None:
+            while len(levels) <= level:
+                levels.append([])
+            levels[level].append(expr)
+
+        for step in engine.steps:  # conditions read only what comes before them here
             if step.is_indicator:
                 node = self.ind_nodes[step.key]
-                refs = _question_refs(node)
-                level = 1 + max((depth.get(r, -1) for r in refs), default=-1)
+                level = max((depth[r] + 1 for r in _question_refs(node)), default=0)
                 name = f"{_INTERNAL}show.{step.key}"
-                expr = self.condition(node)
-                depth[name] = level
-                self.shown[step.key] = pl.col(name)
-            else:
-                qid = step.key
-                parts: list[pl.Expr] = []
-                refs = []
-                if step.indicator in self.shown:
-                    parts.append(self.shown[step.indicator])
-                    refs.append(f"{_INTERNAL}show.{step.indicator}")
-                node_q = self.q_nodes.get(qid)
-                if node_q is not None:
-                    parts.append(self.condition(node_q))
-                    refs.extend(_question_refs(node_q))
-                if not parts:
-                    continue  # always applies: no column needed
-                level = 1 + max((depth.get(r, -1) for r in refs), default=-1)
-                depth[qid] = level
-                name = f"{_INTERNAL}applies.{qid}"
-                expr = _all(parts)
-                self.applies[qid] = pl.col(name)
-            while len(layers) <= level:
-                layers.append([])
-            layers[level].append((name, expr))
-        return layers
-
-    # --- scoring -------------------------------------------------------------------------
-
-    def earned(self, p: QuestionPlan) -> pl.Expr:
-        """Earned points of an answered, applicable, non-na question (after evidence)."""
-        a = self.answer(p)
-        if p.kind == SINGLE:
-            # A chain of comparisons: quicker than a hash lookup for a handful of options.
-            options: Any = pl
-            for oid, pts in p.options:
-                options = options.when(a == oid).then(pl.lit(pts, dtype=pl.Float64))
-            raw: pl.Expr = options.otherwise(pl.lit(0.0, dtype=pl.Float64))
-        elif p.kind == MULTI:
-            raw = _fold_sum([pl.when(a.list.contains(pl.lit(oid))).then(pl.lit(pts)).otherwise(pl.lit(0.0))
-                             for oid, pts in p.options])
-            if p.max_points is not None:
-                mp = float(p.max_points)
-                raw = pl.when(raw > mp).then(pl.lit(mp)).otherwise(raw)
-        else:
-            chain: Any = pl
-            has_bands = False
-            for lo, hi, pts in p.bands:
-                has_bands = True
-                inside = [a >= lo] if lo != -math.inf else []
-                inside += [a < hi] if hi != math.inf else []
-                chain = chain.when(_all(inside)).then(pl.lit(pts))
-            raw = chain.otherwise(pl.lit(0.0)) if has_bands else pl.lit(0.0)
-        if not p.evidence_required:
-            return raw
-        status = self.evidence(p.id)
-        if self.verified:
-            credit = pl.when(status == "verified").then(pl.lit(1.0)).otherwise(pl.lit(0.0))
-        else:
-            credit = (pl.when(status.is_null()).then(pl.lit(self.engine.evidence_factor))
-                      .when(status == "rejected").then(pl.lit(0.0)).otherwise(pl.lit(1.0)))
-        return pl.when(raw > 0).then(raw * credit).otherwise(raw)
-
-    def valid(self) -> pl.Expr:
-        """Would the single scorer accept the row? (Applicable or not, every answer must be valid.)"""
-        checks: list[pl.Expr] = []
-        for p in self.engine.plans:
-            if p.id not in self.schema and "na." + p.id not in self.schema:
+                put(level, self.condition(node).alias(name))
+                shown[step.key] = (pl.col(name), level)
                 continue
-            a, na = self.answer(p), self.na_flag(p)
-            if p.kind in (MULTI, NUMBER):
-                ok = ~na | (a.is_null() & pl.lit(p.allow_na))
-                if p.kind == MULTI:
-                    # Every item a distinct option exactly when the options found number as many as the items.
-                    found = pl.sum_horizontal([a.list.contains(pl.lit(oid)).cast(pl.Int32) for oid, _ in p.options])
-                    ok = ok & (a.is_null() | (found == a.list.len()))
-                else:
-                    ok = ok & (a.is_null() | a.is_finite())
-            else:
-                answered = self.answered(p)
-                if p.kind == SINGLE:
-                    known = a.is_in([oid for oid, _ in p.options])
-                elif p.is_date:
-                    known = (a.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$") & ~a.str.starts_with("0000")
-                             & a.str.to_date("%Y-%m-%d", strict=False).is_not_null())
-                else:
-                    known = pl.lit(True)
-                ok = ~answered | (known & (a != "na")) | ((a == "na") & pl.lit(p.allow_na))
-            checks.append(ok.fill_null(False))
-        for name in self.schema:
-            if name.startswith("evidence.") and name.removeprefix("evidence.") in self.engine.by_id:
-                status = pl.col(name).cast(pl.String)
-                checks.append(status.is_null() | status.is_in(["provided", "verified", "rejected"]))
-        checks.extend(self._profile_checks())
-        return pl.all_horizontal([c.fill_null(False) for c in checks]) if checks else pl.lit(True)
+            level = shown[step.indicator][1] + 1 if step.indicator in shown else 0
+            node_q = self.q_nodes.get(step.key)
+            if node_q is not None:
+                level = max([level, *(depth[r] + 1 for r in _question_refs(node_q))])
+            depth[step.key] = level
+        for p in engine.plans:
+            qn = self.questions[p.id]
+            parts: list[pl.Expr] = []
+            if p.indicator in shown:
+                parts.append(shown[p.indicator][0])
+            own = self.q_nodes.get(p.id)
+            if own is not None:
+                parts.append(self.condition(own))
+            state = qn.base if not parts else pl.when(_all(parts)).then(qn.base).otherwise(pl.lit(qn.h, dtype=qn.dtype))
+            put(depth.get(p.id, 0), state.alias(qn.col))
+        stages = [[expr.alias(name) for name, expr in self.stage0.items()], *levels]
+        stages.append(self._sums())
+        stages.extend(self._results())
+        return stages
 
-    def _profile_checks(self) -> list[pl.Expr]:
-        out: list[pl.Expr] = []
-        for field, allowed in (("size", _SIZES), ("sector", _SECTORS)):
-            if "profile." + field in self.schema:
-                col = self.profile(field)
-                out.append(col.is_null() | col.is_in(allowed))
-        if "profile.employees" in self.schema:
-            col = self.profile("employees")
-            out.append(col.is_null() | (col >= 0))
-        for field, pattern in (("province", r"^[0-9]{2}$"), ("regency", r"^[0-9]{2}\.[0-9]{2}$")):
-            if "profile." + field in self.schema:
-                col = self.profile(field)
-                out.append(col.is_null() | col.str.contains(pattern))
-        return out
-
-    def apply(self, lazy: pl.LazyFrame) -> pl.LazyFrame:
+    def _sums(self) -> list[pl.Expr]:
         engine = self.engine
-        lazy = lazy.with_columns((pl.int_range(pl.len(), dtype=pl.Int32) * 0).cast(pl.Float64).alias(_ZERO))
-        for layer in self.layers():
-            lazy = lazy.with_columns([expr.alias(name) for name, expr in layer])
         n = len(engine.indicator_ids)
         possible_terms: list[list[pl.Expr]] = [[] for _ in range(n)]
         earned_terms: list[list[pl.Expr]] = [[] for _ in range(n)]
+        required_always = 0
         required_total: list[pl.Expr] = []
         required_done: list[pl.Expr] = []
-        cap_names: list[pl.Expr] = []
-        cap_levels: list[pl.Expr] = []
         for p in engine.plans:
-            app = self.applies_expr(p.id)
-            answered = self.answered(p)
+            qn = self.questions[p.id]
             if p.required:
-                required_total.append(app.cast(pl.Int32))
-                required_done.append((app & answered).cast(pl.Int32))
+                if p.conditional:
+                    required_total.append(qn.state != qn.h)
+                else:
+                    required_always += 1
+                required_done.append(qn.present())
             if p.kind == FREE:
                 continue
-            counts = app & ~self.na_flag(p).fill_null(False)
-            possible_terms[p.indicator].append(
-                pl.when(counts).then(pl.lit(p.possible)).otherwise(pl.lit(0.0)))
-            earned_terms[p.indicator].append(
-                pl.when(counts & answered).then(self.earned(p)).otherwise(pl.lit(0.0)))
-            if p.caps:
-                a = self.answer(p)
-                for oid, _ in p.options:
-                    if oid not in p.caps:
-                        continue
-                    chosen = a == oid if p.kind == SINGLE else a.list.contains(pl.lit(oid)) & ~self.na_flag(p)
-                    hit = (app & chosen).fill_null(False)
-                    level = p.caps[oid]
-                    cap_names.append(pl.when(hit).then(pl.lit(f"{p.id}:{oid}:{engine.levels[level]}")))
-                    cap_levels.append(pl.when(hit).then(pl.lit(level)))
+            # A question that always applies and refuses na always counts (an na makes the row invalid).
+            always = not p.conditional and not p.allow_na
+            possible_terms[p.indicator].append(pl.lit(p.possible) if always else qn.possible_expr())
+            earned = qn.raw_expr()
+            if p.evidence_required:
+                earned = earned * self.credits[p.id]  # a credit of 1 or 0 changes nothing or gives 0, exactly
+            earned_terms[p.indicator].append(earned)
         sums = [_fold_sum(possible_terms[i]).alias(f"{_INTERNAL}possible.{i}") for i in range(n)]
         sums += [_fold_sum(earned_terms[i]).alias(f"{_INTERNAL}earned.{i}") for i in range(n)]
-        zero = _zero().cast(pl.Int32)  # integer sums in any order, but never a constant divisor
+        # Integer sums add up the same in any order; the zero column keeps them from being constant divisors.
+        zero = _zero().cast(pl.Int32) + required_always
         sums.append(pl.sum_horizontal([zero, *required_total]).alias(f"{_INTERNAL}required"))
-        sums.append(pl.sum_horizontal([zero, *required_done]).alias(f"{_INTERNAL}done"))
-        sums.append((pl.max_horizontal(cap_levels) if cap_levels else pl.lit(None, dtype=pl.Int32))
-                    .alias(f"{_INTERNAL}worst_cap"))
-        sums.append((pl.concat_list(cap_names).list.drop_nulls() if cap_names
-                     else pl.lit([], dtype=pl.List(pl.String))).alias("caps"))
-        sums.append(self.valid().alias("valid"))
-        lazy = lazy.with_columns(sums)
+        sums.append(pl.sum_horizontal([_zero().cast(pl.Int32), *required_done]).alias(f"{_INTERNAL}done"))
+        sums.extend(self._caps())
+        # Every check is false for a value the single scorer refuses, and true or null otherwise.
+        sums.append((pl.all_horizontal(self.checks).fill_null(True) if self.checks else pl.lit(True)).alias("valid"))
+        return sums
 
+    def _caps(self) -> list[pl.Expr]:
+        """``caps`` and the worst cap's level. Caps are rare, so every triggered cap sets a bit of
+        one integer per row, and the lists are built once per distinct integer."""
+        engine = self.engine
+        caps = [(p, oid) for p in engine.plans for oid, _ in p.options if oid in p.caps]
+        worst_name, caps_name = f"{_INTERNAL}worst_cap", "caps"
+        if not caps:
+            return [pl.lit(None, dtype=pl.Int32).alias(worst_name), pl.lit([], dtype=pl.List(pl.String)).alias(caps_name)]
+        names = [f"{p.id}:{oid}:{engine.levels[p.caps[oid]]}" for p, oid in caps]
+        if len(caps) > _MASK_BITS:
+            hits = [self.questions[p.id].chosen(oid) for p, oid in caps]
+            return [pl.max_horizontal([pl.when(hit).then(pl.lit(p.caps[oid])) for hit, (p, oid) in zip(hits, caps, strict=True)])
+                    .alias(worst_name),
+                    pl.concat_list([pl.when(hit).then(pl.lit(name)) for hit, name in zip(hits, names, strict=True)])
+                    .list.drop_nulls().alias(caps_name)]
+        terms: list[pl.Expr] = []
+        bit = 0
+        for p in engine.plans:
+            own = [(oid, 1 << (bit + j)) for j, oid in enumerate(o for o, _ in p.options if o in p.caps)]
+            if not own:
+                continue
+            bit += len(own)
+            qn = self.questions[p.id]
+            states = qn.states_with_options()
+            if states is not None:
+                table = [sum(b for oid, b in own if oid in chosen) for chosen in states]
+                terms.append(_table(table, pl.UInt64()).gather(qn.state))
+            else:
+                terms.extend(pl.when(qn.chosen(oid)).then(pl.lit(b, dtype=pl.UInt64)).otherwise(pl.lit(0, dtype=pl.UInt64))
+                             for oid, b in own)
+        mask = pl.sum_horizontal(terms)
+        worst: Any = pl
+        for level in sorted({p.caps[oid] for p, oid in caps}, reverse=True):
+            bits = sum(1 << i for i, (p, oid) in enumerate(caps) if p.caps[oid] == level)
+            worst = worst.when((mask & pl.lit(bits, dtype=pl.UInt64)) != 0).then(pl.lit(level, dtype=pl.Int32))
+        return [worst.otherwise(pl.lit(None, dtype=pl.Int32)).alias(worst_name),
+                mask.map_batches(_CapLists(names), return_dtype=pl.List(pl.String), is_elementwise=True).alias(caps_name)]
+
+    def _results(self) -> list[list[pl.Expr]]:
+        engine = self.engine
         scores = []
         for i, key in enumerate(engine.indicator_ids):
             possible, earned = pl.col(f"{_INTERNAL}possible.{i}"), pl.col(f"{_INTERNAL}earned.{i}")
             scores.append(pl.when(possible > 0).then(pl.lit(100.0) * earned / possible).alias(f"score.{key}"))
-        lazy = lazy.with_columns(scores)
         score_cols = [pl.col(f"score.{key}") for key in engine.indicator_ids]
         weighted = _fold_sum([pl.when(s.is_not_null()).then(s * pl.lit(w)).otherwise(pl.lit(0.0))
                               for s, w in zip(score_cols, engine.weights, strict=True)])
         weight_sum = _fold_sum([pl.when(s.is_not_null()).then(pl.lit(w)).otherwise(pl.lit(0.0))
                                 for s, w in zip(score_cols, engine.weights, strict=True)])
-        lazy = lazy.with_columns(pl.when(weight_sum > 0).then(weighted / weight_sum).alias("total"))
+        total_stage = [pl.when(weight_sum > 0).then(weighted / weight_sum).alias("total")]
 
         total, worst = pl.col("total"), pl.col(f"{_INTERNAL}worst_cap")
         band: Any = pl
@@ -526,18 +793,45 @@ class _Plan:
         required, done = pl.col(f"{_INTERNAL}required"), pl.col(f"{_INTERNAL}done")
         completeness = pl.when(required > 0).then(done / required).otherwise(pl.lit(1.0))
         valid = pl.col("valid")
-        results = [pl.when(valid).then(e) for e in
+        results: list[pl.Expr] = [pl.when(valid).then(e) for e in
                    [*score_cols, total, rating.alias("rating"), completeness.alias("completeness"), pl.col("caps")]]
-        lazy = lazy.with_columns(results)
+        return [scores, total_stage, results]
+
+    def apply(self, lazy: pl.LazyFrame) -> pl.LazyFrame:
+        for stage in self.stages:
+            lazy = lazy.with_columns(stage)
         ordered = [c for c in self.schema.names()
                    if not c.startswith(_INTERNAL) and c not in RESULT_COLUMNS and not c.startswith("score.")]
-        ordered += [f"score.{key}" for key in engine.indicator_ids]
+        ordered += [f"score.{key}" for key in self.engine.indicator_ids]
         return lazy.select([*ordered, "total", "rating", "completeness", "caps", "valid"])
+
+
+class _CapLists:
+    """Turns cap bitmasks into lists of ``question:option:level``, building each distinct list once."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+
+    def __call__(self, masks: pl.Series) -> pl.Series:
+        distinct = masks.unique().sort()
+        m = pl.col("m")
+        named = [pl.when((m & pl.lit(1 << i, dtype=pl.UInt64)) != 0).then(pl.lit(name)) for i, name in enumerate(self.names)]
+        if any(_UNIT_SEPARATOR in name for name in self.names):
+            built = pl.concat_list(named).list.drop_nulls()
+        else:  # joining and splitting texts is much quicker than concat_list
+            built = pl.when(m == 0).then(pl.lit([], dtype=pl.List(pl.String))).otherwise(
+                pl.concat_str(named, separator=_UNIT_SEPARATOR, ignore_nulls=True).str.split(_UNIT_SEPARATOR))
+        lists = distinct.to_frame("m").select(built).to_series()
+        return lists.gather(distinct.search_sorted(masks)).alias(masks.name)
+
+
+def _number_cmp(value: pl.Expr, op: str, c: float) -> pl.Expr:
+    cmp = {"==": value == c, "!=": value != c, "<": value < c, "<=": value <= c, ">": value > c, ">=": value >= c}
+    return cmp[op] if op in cmp else _false()
 
 
 def _question_refs(node: Node) -> list[str]:
     return [name for name in references(node) if not name.startswith("profile.")]
-
 
 # ---------------------------------------------------------------------------------------------
 # Documents to frames
@@ -617,7 +911,7 @@ def frame_from_documents(q: Questionnaire, docs: Iterable[Mapping[str, Any]]) ->
     for qid in evidence_ids:
         columns["evidence." + qid] = [row.get(qid) for row in evidence_rows]
         schema["evidence." + qid] = pl.String()
-    return pl.DataFrame(columns, schema=schema)
+    return _with_layout_types(pl.DataFrame(columns, schema=schema), q)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -687,7 +981,7 @@ def read_frame(path: str | Path, *, questionnaire: Questionnaire | None = None) 
         frame = pl.read_csv(path, infer_schema=False)
         frame = frame.with_columns(_csv_types(frame.columns, questionnaire))
     if questionnaire is not None:
-        frame = frame.with_columns(_layout_types(frame.collect_schema(), questionnaire))
+        frame = _with_layout_types(frame, questionnaire)
     return frame
 
 
@@ -715,19 +1009,44 @@ def _csv_types(names: Sequence[str], q: Questionnaire | None) -> list[pl.Expr]:
     return out
 
 
-def _layout_types(schema: pl.Schema, q: Questionnaire) -> list[pl.Expr]:
-    out: list[pl.Expr] = []
-    for p in q._engine.plans:
-        dtype: pl.DataType = {MULTI: pl.List(pl.String()), NUMBER: pl.Float64()}.get(p.kind, pl.String())
-        if p.id in schema and schema[p.id] != dtype:
-            out.append(pl.col(p.id).cast(dtype))
-        if "na." + p.id in schema and schema["na." + p.id] != pl.Boolean:
-            out.append(pl.col("na." + p.id).cast(pl.Boolean))
-    for field, dtype in PROFILE_DTYPES.items():
-        name = "profile." + field
-        if name in schema and schema[name] != dtype:
-            out.append(pl.col(name).cast(dtype))
+def _layout_dtypes(q: Questionnaire, names: Iterable[str]) -> dict[str, tuple[pl.DataType, pl.DataType]]:
+    """The columns of the layout among ``names``: their fast type and the type of the text form."""
+    out: dict[str, tuple[pl.DataType, pl.DataType]] = {}
+    plans = q._engine.by_id
+    for name in names:
+        p = plans.get(name)
+        if p is not None and p.kind == SINGLE:
+            out[name] = (pl.Enum([oid for oid, _ in p.options] + (["na"] if p.allow_na else [])), pl.String())
+        elif p is not None and p.kind == MULTI:
+            out[name] = (pl.List(pl.Enum([oid for oid, _ in p.options])), pl.List(pl.String()))
+        elif p is not None:
+            out[name] = (pl.Float64(),) * 2 if p.kind == NUMBER else (pl.String(),) * 2
+        elif name.startswith("na.") and name.removeprefix("na.") in plans:
+            out[name] = (pl.Boolean(),) * 2
+        elif name.startswith("evidence.") and name.removeprefix("evidence.") in plans:
+            out[name] = (pl.Enum(_EVIDENCE), pl.String())
+        elif name in ("profile.size", "profile.sector"):
+            out[name] = (pl.Enum(_SIZES if name == "profile.size" else _SECTORS), pl.String())
+        elif name.startswith("profile.") and name.removeprefix("profile.") in PROFILE_DTYPES:
+            out[name] = (PROFILE_DTYPES[name.removeprefix("profile.")],) * 2
     return out
+
+
+def _with_layout_types(frame: pl.DataFrame, q: Questionnaire) -> pl.DataFrame:
+    """``frame`` with the layout's fast types where every value fits them, else the text form
+    (which keeps a value the single scorer refuses, for :func:`score_frame` to mark invalid)."""
+    columns: list[pl.Series] = []
+    for name, (fast, text) in _layout_dtypes(q, frame.columns).items():
+        column = frame.get_column(name)
+        if column.dtype == fast:
+            continue
+        if column.dtype != text:
+            column = column.cast(text)
+        if fast != text:
+            with contextlib.suppress(pl.exceptions.InvalidOperationError):  # else a value is outside the categories
+                column = column.cast(fast)
+        columns.append(column)
+    return frame.with_columns(columns) if columns else frame
 
 
 def write_frame(frame: pl.DataFrame | pl.LazyFrame, path: str | Path) -> None:
@@ -740,4 +1059,4 @@ def write_frame(frame: pl.DataFrame | pl.LazyFrame, path: str | Path) -> None:
         df.write_ndjson(path)
     else:
         lists = [name for name, dtype in df.schema.items() if isinstance(dtype, pl.List)]
-        df.with_columns([pl.col(name).list.join(_CSV_LIST_SEPARATOR) for name in lists]).write_csv(path)
+        df.with_columns([pl.col(name).cast(pl.List(pl.String)).list.join(_CSV_LIST_SEPARATOR) for name in lists]).write_csv(path)

@@ -69,8 +69,17 @@ def single_scorer_row(q, doc, mode="self"):
             "valid": True}
 
 
-def bulk_rows(q, docs, mode="self"):
-    scored = score_frame(q, frame_from_documents(q, docs), mode=mode)
+def as_text(frame):
+    """The frame with its answers as text: String and List(String) where it has Enum columns."""
+    return frame.with_columns(
+        pl.col(name).cast(pl.List(pl.String) if isinstance(dtype, pl.List) else pl.String)
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Enum) or (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Enum)))
+
+
+def bulk_rows(q, docs, mode="self", *, text=False):
+    frame = frame_from_documents(q, docs)
+    scored = score_frame(q, as_text(frame) if text else frame, mode=mode)
     added = [f"score.{ind.id}" for ind in q.indicators] + ["total", "rating", "completeness", "caps", "valid"]
     return scored.select(added).to_dicts()
 
@@ -104,6 +113,20 @@ def test_it_scores_a_frame_in_the_documented_layout(q):
     cv = scored.row(1, named=True)
     assert (cv["score.policy"], cv["score.workers"], cv["rating"], cv["caps"]) == (
         0.0, None, "red", ["has_policy:tidak:red"])
+
+
+def test_documents_become_enum_columns_unless_a_value_is_outside_them(q):
+    doc = {"answers": {"has_policy": "ya", "topics": ["labour"]}, "evidence": {"topics": "provided"},
+           "profile": {"size": "kecil", "sector": "C"}}
+    frame = frame_from_documents(q, [doc])
+    assert frame.schema["has_policy"] == pl.Enum(["ya", "tidak", "na"]), "na is a category where it is allowed"
+    assert frame.schema["topics"] == pl.List(pl.Enum(["labour", "land", "water"]))
+    assert frame.schema["evidence.topics"] == pl.Enum(["provided", "verified", "rejected"])
+    assert frame.schema["profile.size"] == pl.Enum(["mikro", "kecil", "menengah", "besar"])
+    assert frame.schema["profile.sector"] == pl.Enum(list("ABCDEFGHIJKLMNOPQRSTU"))
+    odd = frame_from_documents(q, [{"answers": {"has_policy": "mungkin", "topics": ["labour", "sea"]}}])
+    assert (odd.schema["has_policy"], odd.schema["topics"]) == (pl.String, pl.List(pl.String))
+    assert score_frame(q, odd)["valid"].to_list() == [False]
 
 
 def test_it_returns_a_lazy_frame_for_a_lazy_frame(q):
@@ -170,6 +193,7 @@ def test_bulk_scores_equal_the_single_scorer_for_every_row(data):
     for mode in ("self", "verified"):
         expected = [single_scorer_row(q, doc, mode) for doc in docs]
         assert bulk_rows(q, docs, mode) == expected
+        assert bulk_rows(q, docs, mode, text=True) == expected, "answers given as text score the same"
 
 
 def test_sums_keep_the_single_scorers_order_of_additions(load):
@@ -284,3 +308,19 @@ options = [{ id = "a", label = "A", points = 0.1 }, { id = "full", label = "Full
     doc = {"answers": {"q": "a"}}
     assert bulk_rows(third, [doc, doc]) == [single_scorer_row(third, doc)] * 2
     assert single_scorer_row(third, doc)["total"] == 10.0 / 3.0
+
+
+@pytest.mark.parametrize("n_options", [11, 61])
+def test_a_multi_question_with_many_options_scores_like_the_single_scorer(load, n_options):
+    # Up to ten options a multi's points come from a table, up to sixty from bits, beyond from the list.
+    options = ", ".join(f"{{ id = 'o{k}', label = 'O', points = {k % 4 / 3}"
+                        + (", cap = 'red'" if k in (2, n_options - 1) else "") + " }" for k in range(n_options))
+    many = load(f"[[indicators]]\nid = 'many'\ntitle = 'Many'\n[[indicators.questions]]\nid = 'm'\ntype = 'multi'\n"
+                f"text = 'M'\nmax_points = 7\noptions = [{options}]\n"
+                f"[[indicators.questions]]\nid = 'after'\ntype = 'single'\ntext = 'A'\nshow_if = '\"o{n_options - 1}\" in m'\n"
+                f"options = [{{ id = 'a', label = 'A', points = 1 }}]\n")
+    docs = [{"answers": {"m": [f"o{k}" for k in chosen], "after": "a"}}
+            for chosen in ([], [0], [1, 2], list(range(0, n_options, 3)), [n_options - 1, 5], [4, 4], [1, 7, 9, 10])]
+    docs += [{"answers": {"m": ["o1", "zzz"]}}, {"answers": {"m": "na"}}, {}]
+    for text in (False, True):
+        assert bulk_rows(many, docs, text=text) == [single_scorer_row(many, doc) for doc in docs]
