@@ -141,12 +141,14 @@ def load_current(request: Request[Any, Any, Any]) -> Current:
     moment = now()
     with ctx.db.read() as db:
         row = db.execute(
-            select(Session, User).join(User, User.id == Session.user_id).where(Session.id_hash == id_hash)
+            select(Session, User, Company)
+            .join(User, User.id == Session.user_id)
+            .outerjoin(Company, Company.id == User.company_id)
+            .where(Session.id_hash == id_hash)
         ).first()
         if row is None or row[0].expires_at <= moment:
             return Current(user=None, company=None, lang=pick_language(lang_cookie), csrf_token=token)
-        session, user = row
-        company = db.get(Company, user.company_id) if user.company_id is not None else None
+        session, user, company = row
     # Sliding expiry, written at most once per tenth of the lifetime to keep reads read-only.
     lifetime = dt.timedelta(minutes=settings.session_minutes)
     if session.expires_at - moment < lifetime * 0.9:

@@ -6,6 +6,7 @@ by the browser can only ever reach that company's own records. Scoring is done b
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -206,12 +207,25 @@ def progress(q: Any, applicable: frozenset[str], answered: set[str]) -> list[Ind
 
 
 def form_state(db: Database, registry: Registry, *, company: Company, submission_id: int) -> FormState:
-    submission, cycle = load_submission(db, submission_id, company.id)
-    q = registry.get(cycle.definition_id)
     with db.read() as s:
-        answers = {
-            a.question: a for a in s.scalars(select(Answer).where(Answer.submission_id == submission.id))
-        }
+        row = s.execute(
+            select(Submission, Cycle)
+            .join(Cycle, Cycle.id == Submission.cycle_id)
+            .where(Submission.id == submission_id, Submission.company_id == company.id)
+        ).first()
+        if row is None:
+            raise NotFound
+        submission, cycle = row[0], row[1]
+        answers: dict[str, Answer] = {}
+        editors: dict[int, str] = {}
+        for answer, editor in s.execute(
+            select(Answer, User.name)
+            .outerjoin(User, User.id == Answer.updated_by)
+            .where(Answer.submission_id == submission.id)
+        ):
+            answers[answer.question] = answer
+            if editor is not None:
+                editors[answer.updated_by] = editor
         evidence: dict[str, list[Evidence]] = {}
         for ev in s.scalars(
             select(Evidence)
@@ -219,12 +233,6 @@ def form_state(db: Database, registry: Registry, *, company: Company, submission
             .order_by(Evidence.id)
         ):
             evidence.setdefault(ev.question, []).append(ev)
-        editor_ids = {a.updated_by for a in answers.values() if a.updated_by is not None}
-        editors = (
-            {row.id: row.name for row in s.execute(select(User.id, User.name).where(User.id.in_(editor_ids)))}
-            if editor_ids
-            else {}
-        )
         previous = previous_submission(s, company_id=company.id, cycle=cycle)
         previous_evidence: dict[str, list[Evidence]] = {}
         if previous is not None:
@@ -234,25 +242,41 @@ def form_state(db: Database, registry: Registry, *, company: Company, submission
                 .order_by(Evidence.id)
             ):
                 previous_evidence.setdefault(ev.question, []).append(ev)
-    doc = build_document(q, company, answers, evidence)
-    applicable = q.applicable(doc)
-    answered = {qid for qid, value in doc["answers"].items() if _is_answered(value)}
-    rows = progress(q, applicable, answered)
-    required = sum(r.required for r in rows)
-    completeness = 1.0 if required == 0 else sum(r.answered for r in rows) / required
-    return FormState(
-        questionnaire=q,
+    state = FormState(
+        questionnaire=registry.get(cycle.definition_id),
         company=company,
         submission=submission,
         cycle=cycle,
         answers=answers,
         evidence=evidence,
-        applicable=applicable,
-        indicators=rows,
-        completeness=completeness,
+        applicable=frozenset(),
+        indicators=[],
+        completeness=0.0,
         editors=editors,
         previous_evidence=previous_evidence,
     )
+    return derive(state)
+
+
+def derive(state: FormState) -> FormState:
+    """Fill in what follows from the answers: applicable questions, progress, completeness."""
+    q = state.questionnaire
+    doc = state.document()
+    state.applicable = q.applicable(doc)
+    answered = {qid for qid, value in doc["answers"].items() if _is_answered(value)}
+    state.indicators = progress(q, state.applicable, answered)
+    required = sum(r.required for r in state.indicators)
+    state.completeness = 1.0 if required == 0 else sum(r.answered for r in state.indicators) / required
+    return state
+
+
+def with_answer(state: FormState, answer: Answer, *, editor: User | None = None) -> FormState:
+    """The state after ``answer`` was stored (no database round trip)."""
+    answers = {**state.answers, answer.question: answer}
+    editors = dict(state.editors)
+    if editor is not None:
+        editors[editor.id] = editor.name
+    return derive(dataclasses.replace(state, answers=answers, editors=editors))
 
 
 def _is_answered(value: Any) -> bool:
@@ -329,22 +353,19 @@ def find_question(q: Any, question_id: str) -> Any:
 
 def save_answer(
     db: Database,
-    registry: Registry,
     *,
-    company: Company,
+    state: FormState,
     user: User,
-    submission_id: int,
     question_id: str,
     data: dict[str, Any],
-    lang: str,
 ) -> SaveResult:
     """Save one answer if the client's ``version`` is the stored one; otherwise report a conflict.
 
-    Re-sending the value that is already stored is a success whatever the version, so a retry after a lost
-    response does not show a false conflict.
+    ``state`` is the company's form as loaded for this request (it names the submission, the cycle and the
+    definition). Re-sending the value that is already stored is a success whatever the version, so a retry
+    after a lost response does not show a false conflict.
     """
-    submission, cycle = load_submission(db, submission_id, company.id)
-    q = registry.get(cycle.definition_id)
+    submission, cycle, q, company = state.submission, state.cycle, state.questionnaire, state.company
     question = find_question(q, question_id)
     try:
         value = parse_answer(question, data)
@@ -367,15 +388,17 @@ def save_answer(
             return SaveResult("invalid", question=question, sent=value, problems=[p.message for p in errors])
     with db.write() as s:
         # Re-read inside the write transaction: the status may have changed since.
-        sub = s.scalar(
-            select(Submission).where(Submission.id == submission.id, Submission.company_id == company.id)
+        status = s.scalar(
+            select(Submission.status).where(
+                Submission.id == submission.id, Submission.company_id == company.id
+            )
         )
-        if sub is None:
+        if status is None:
             raise NotFound
-        if sub.status not in EDITABLE or not cycle_is_open(cycle):
+        if status not in EDITABLE or not cycle_is_open(cycle):
             return SaveResult("closed", question=question)
         answer = s.scalar(
-            select(Answer).where(Answer.submission_id == sub.id, Answer.question == question_id)
+            select(Answer).where(Answer.submission_id == submission.id, Answer.question == question_id)
         )
         if answer is not None and answer.value == value:
             return SaveResult("saved", question=question, answer=answer)
@@ -391,7 +414,7 @@ def save_answer(
             )
         if answer is None:
             answer = Answer(
-                submission_id=sub.id, question=question_id, value=value, version=1, updated_by=user.id
+                submission_id=submission.id, question=question_id, value=value, version=1, updated_by=user.id
             )
             s.add(answer)
         else:

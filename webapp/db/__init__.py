@@ -30,12 +30,16 @@ class Database:
         if self.sqlite:
             if self.url.database and self.url.database != ":memory:":
                 Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
-            self.engine: Engine = create_engine(self.url, connect_args={"check_same_thread": False})
+            self.engine: Engine = create_engine(
+                self.url, connect_args={"check_same_thread": False}, hide_parameters=True
+            )
             _configure_sqlite(self.engine)
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True)
+            # hide_parameters: error messages (and so logs) never carry bound values such as answers.
+            self.engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
+        self._write_lock = threading.Lock()
         self._checkpointer: _Checkpointer | None = None
         if self.sqlite and checkpoint_seconds > 0:
             self._checkpointer = _Checkpointer(self.engine, checkpoint_seconds)
@@ -49,7 +53,13 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits at the end of the block, or rolls back on an exception."""
-        with self._write() as session, session.begin():
+        if not self.sqlite:
+            with self._write() as session, session.begin():
+                yield session
+            return
+        # SQLite has one writer at a time. Threads of this process queue on a lock instead of on SQLite's
+        # busy handler, which polls with sleeps of up to 100 ms; other processes still wait via busy_timeout.
+        with self._write_lock, self._write() as session, session.begin():
             yield session
 
     def start(self) -> None:

@@ -1,0 +1,322 @@
+"""Load test of the web app on loopback: section rendering and autosave at a steady rate, then saturation.
+
+    .venv/bin/python benchmarks/web_load.py [--seconds 10] [--section-rate 300] [--save-rate 500]
+
+Starts the real server (uvicorn with uvloop and httptools, one process) on a free loopback port with a
+fresh SQLite database and ``questionnaires/bham.toml``, registers a company over HTTP, then drives it with
+a small keep-alive HTTP/1.1 client. The steady phases are open-loop: each request has a scheduled start
+and its latency is counted from that moment, so a stalled server cannot hide its queue (no coordinated
+omission). Saturation runs every connection back to back. Bounded: loopback only, fixed durations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVER = """
+import sys, uvicorn
+from webapp.app import create_app
+from webapp.settings import Settings
+uvicorn.run(create_app(Settings.from_env()), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
+            access_log=False, loop="uvloop", http="httptools")
+"""
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection; just enough protocol for our own server."""
+
+    def __init__(self, port: int, cookies: str) -> None:
+        self.port = port
+        self.cookies = cookies
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes, dict[str, str]]:
+        lines = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: 127.0.0.1:{self.port}",
+            f"Cookie: {self.cookies}",
+            f"Content-Length: {len(body)}",
+        ]
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        response_headers: dict[str, str] = {}
+        for line in header_lines:
+            if ":" in line:
+                name, value = line.split(":", 1)
+                response_headers.setdefault(name.strip().lower(), value.strip())
+        length = int(response_headers.get("content-length", "0"))
+        data = await self.reader.readexactly(length) if length else b""
+        return int(status_line.split()[1]), data, response_headers
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "HAMSCORE_ENV": "production",
+        "HAMSCORE_SECRET_KEY": secrets.token_urlsafe(48),
+        "HAMSCORE_DATABASE_URL": f"sqlite:///{workdir / 'hamscore.db'}",
+        "HAMSCORE_UPLOAD_DIR": str(workdir / "uploads"),
+        "HAMSCORE_QUESTIONNAIRES_DIR": str(ROOT / "questionnaires"),
+    }
+    process = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env, cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process, port
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.1)
+
+
+def open_cycle(workdir: Path) -> None:
+    import datetime as dt
+
+    from webapp.admin.services import create_cycle
+    from webapp.assessments.definitions import Registry
+    from webapp.db import Database
+
+    db = Database(f"sqlite:///{workdir / 'hamscore.db'}", checkpoint_seconds=0)
+    registry = Registry(db)
+    definition = registry.find("bham", registry.stored()[0].version) or registry.stored()[0]
+    today = dt.date.today()
+    create_cycle(db, name="bench", definition_id=definition.id, opens_on=today, closes_on=today)
+    db.dispose()
+
+
+def form(values: dict[str, str]) -> bytes:
+    from urllib.parse import urlencode
+
+    return urlencode(values).encode()
+
+
+async def setup(port: int) -> tuple[str, str, int, str, list[tuple[str, str, str]]]:
+    """Register a company over HTTP; returns cookies, CSRF token, submission, a section, and questions to save
+    (id, option A, option B) that apply whatever else is answered."""
+    conn = Connection(port, "")
+    await conn.open()
+    _, _, headers = await conn.request("GET", "/login")
+    cookies = headers["set-cookie"].split(";", 1)[0]
+    conn.cookies = cookies
+    _, page, _ = await conn.request("GET", "/login")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()  # type: ignore[union-attr]
+    body = form(
+        {
+            "csrf_token": token,
+            "name": "Bench",
+            "email": "bench@example.id",
+            "password": "bench-password-1",
+            "company_name": "PT Bench",
+            "nib": "1234567890123",
+            "ahu": "AHU-1",
+            "address": "Jl. Bench",
+            "province": "36",
+            "regency": "36.73",
+            "sector": "C",
+            "size": "menengah",
+            "employees": "120",
+        }
+    )
+    status, _, headers = await conn.request(
+        "POST", "/register", body, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert status == 303, status
+    conn.cookies = f"{cookies}; {headers['set-cookie'].split(';', 1)[0]}"
+    _, home, _ = await conn.request("GET", "/")
+    cycle = re.search(rb'action="/cycles/(\d+)/start"', home).group(1).decode()  # type: ignore[union-attr]
+    status, _, headers = await conn.request(
+        "POST",
+        f"/cycles/{cycle}/start",
+        form({"csrf_token": token}),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    submission = int(headers["location"].rsplit("/", 1)[-1])
+    _, _, headers = await conn.request("GET", f"/submissions/{submission}")
+    section_path = headers["location"]
+    _, page, _ = await conn.request("GET", section_path)
+    # Single-choice questions shown without a condition: saving them never hides the others.
+    questions = []
+    for qid in re.findall(rb'id="q-([a-z0-9_]+)">', page):
+        options = re.findall(rb'<form class="answer"[^>]*answers/' + qid + rb'".*?</form>', page, re.S)
+        values = re.findall(rb'type="radio" name="value" value="([^"]+)"', options[0]) if options else []
+        if len(values) >= 2:
+            questions.append((qid.decode(), values[0].decode(), values[1].decode()))
+    conn.close()
+    return conn.cookies, token, submission, section_path, questions
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def steady(
+    port: int, cookies: str, make, rate: float, seconds: float, connections: int
+) -> dict[str, float]:
+    """Open loop at ``rate`` requests/s; latency from each request's scheduled start."""
+    conns = [Connection(port, cookies) for _ in range(connections)]
+    await asyncio.gather(*(c.open() for c in conns))
+    queue: asyncio.Queue[float | None] = asyncio.Queue()
+    latencies: list[float] = []
+    failures = 0
+
+    async def worker(index: int, conn: Connection) -> None:
+        nonlocal failures
+        sequence = 0
+        while (scheduled := await queue.get()) is not None:
+            method, path, body, headers = make(index, sequence)
+            status, _, _ = await conn.request(method, path, body, headers)
+            sequence += 1
+            latencies.append(time.perf_counter() - scheduled)
+            if status != 200:
+                failures += 1
+
+    workers = [asyncio.create_task(worker(i, c)) for i, c in enumerate(conns)]
+    start = time.perf_counter()
+    total = int(rate * seconds)
+    for i in range(total):
+        at = start + i / rate
+        delay = at - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queue.put_nowait(at)
+    for _ in workers:
+        queue.put_nowait(None)
+    await asyncio.gather(*workers)
+    elapsed = time.perf_counter() - start
+    for c in conns:
+        c.close()
+    ms = [x * 1000 for x in latencies]
+    return {
+        "requests": len(ms),
+        "rate": len(ms) / elapsed,
+        "p50": percentile(ms, 50),
+        "p99": percentile(ms, 99),
+        "max": max(ms),
+        "failures": failures,
+    }
+
+
+async def saturate(port: int, cookies: str, make, seconds: float, connections: int) -> dict[str, float]:
+    conns = [Connection(port, cookies) for _ in range(connections)]
+    await asyncio.gather(*(c.open() for c in conns))
+    end = time.perf_counter() + seconds
+    count = 0
+    failures = 0
+
+    async def worker(index: int, conn: Connection) -> None:
+        nonlocal count, failures
+        sequence = 0
+        while time.perf_counter() < end:
+            method, path, body, headers = make(index, sequence)
+            status, _, _ = await conn.request(method, path, body, headers)
+            sequence += 1
+            count += 1
+            failures += status != 200
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(i, c) for i, c in enumerate(conns)))
+    elapsed = time.perf_counter() - start
+    for c in conns:
+        c.close()
+    return {"requests": count, "rate": count / elapsed, "failures": failures}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--section-rate", type=float, default=300.0)
+    parser.add_argument("--save-rate", type=float, default=500.0)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    if not (ROOT / "questionnaires" / "bham.toml").exists():
+        raise SystemExit("questionnaires/bham.toml is needed")
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        process, port = start_server(workdir)
+        try:
+            open_cycle(workdir)
+            return asyncio.run(run(port, args))
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+async def run(port: int, args: argparse.Namespace) -> int:
+    cookies, token, submission, section_path, questions = await setup(port)
+    hx = {"HX-Request": "true"}
+    versions: dict[str, int] = {}
+
+    def section(index: int, sequence: int) -> tuple[str, str, bytes, dict[str, str]]:
+        return "GET", section_path, b"", hx
+
+    def save(index: int, sequence: int) -> tuple[str, str, bytes, dict[str, str]]:
+        # Each connection owns one question and alternates its two options, so every save is a real write
+        # with the right version (connections never share a question).
+        qid, first, second = questions[index % len(questions)]
+        version = versions.get(qid, 0)
+        versions[qid] = version + 1
+        # The value follows the version's parity, so every save changes the stored value.
+        body = form({"value": second if version % 2 else first, "version": str(version)})
+        return (
+            "POST",
+            f"/submissions/{submission}/answers/{qid}",
+            body,
+            {
+                **hx,
+                "X-CSRF-Token": token,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+
+    connections = min(args.connections, len(questions))
+    print(f"server on 127.0.0.1:{port}; section {section_path}; {connections} connections")
+    await steady(port, cookies, section, 100, 2, connections)  # warm-up
+    result = await steady(port, cookies, section, args.section_rate, args.seconds, connections)
+    print(
+        "section render, steady {rate:.0f}/s: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {max:.1f} ms, "
+        "{failures} failures".format(**result)
+    )
+    result = await saturate(port, cookies, section, args.seconds / 2, connections)
+    print("section render, saturation: {rate:.0f}/s, {failures} failures".format(**result))
+    result = await steady(port, cookies, save, args.save_rate, args.seconds, connections)
+    print(
+        "autosave, steady {rate:.0f}/s: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {max:.1f} ms, "
+        "{failures} failures".format(**result)
+    )
+    result = await saturate(port, cookies, save, args.seconds / 2, connections)
+    print("autosave, saturation: {rate:.0f}/s, {failures} failures".format(**result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
