@@ -145,9 +145,11 @@ def ranking_rows(
         "dir": dir,
     }
     filters = ranking.parse_filters({k: v for k, v in values.items() if v is not None}, reviewer)
-    query = ranking.ranking_query(reviewer, filters, chosen.id).limit(limit).offset(offset)
     with ctx.db.read() as s:
-        rows = [RankingRowOut(**ranking.row_dict(r)) for r in s.execute(query)]
+        rows = [
+            RankingRowOut(**row)
+            for row in ranking.ranked_rows(s, reviewer, filters, chosen.id, limit=limit, offset=offset)
+        ]
     record(
         ctx.db,
         action="api",

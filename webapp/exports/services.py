@@ -18,7 +18,7 @@ from sqlalchemy import select
 from webapp.db import Database
 from webapp.db.models import Cycle
 from webapp.ranking.scope import Scope
-from webapp.ranking.services import COLUMNS, Filters, ranking_query, row_dict
+from webapp.ranking.services import COLUMNS, Filters, ranked_rows
 
 __all__ = ["FORMATS", "export", "neutralise"]
 
@@ -43,7 +43,7 @@ def neutralise(value: Any) -> Any:
 
 def rows(db: Database, scope: Scope, filters: Filters, cycle_id: int) -> list[dict[str, Any]]:
     with db.read() as s:
-        return [row_dict(r) for r in s.execute(ranking_query(scope, filters, cycle_id))]
+        return ranked_rows(s, scope, filters, cycle_id)
 
 
 def export(db: Database, scope: Scope, filters: Filters, fmt: str) -> tuple[bytes, str, int]:

@@ -112,6 +112,7 @@ def sync_row(s: Session, registry: Any, submission_id: int) -> RankingRow | None
     row.verified_rating = verified.rating
     row.verified_total = verified.total
     row.priority = key
+    row.bucket = math.floor(key)
     row.previous_total = previous_total
     row.previous_rating = previous_rating
     row.indicators = msgspec.json.encode(

@@ -1,13 +1,14 @@
 """The ranking table: the region's submissions for a cycle, ranked by the library's order, filtered,
 searched, sorted and paginated in one indexed query on the read model.
 
-The rank is the company's place in the reviewer's whole region for the cycle (``RANK()`` over the
-ranking key); filters narrow the rows shown but do not renumber them, so "rank 3" means the same on
+The rank is the company's place in the reviewer's whole region for the cycle (competition rank over
+the ranking key); filters narrow the rows shown but do not renumber them, so "rank 3" means the same on
 every filtered view of a region.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 
 import msgspec
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 from webapp.accounts.services import SECTORS, SIZES
 from webapp.db import Database
@@ -33,8 +35,10 @@ __all__ = [
     "band",
     "cycles",
     "parse_filters",
+    "ranked_rows",
     "ranking_page",
     "ranking_query",
+    "ranks",
     "resolve_cycle",
 ]
 
@@ -178,17 +182,17 @@ COLUMNS = (
 
 
 def ranking_query(scope: Scope, filters: Filters, cycle_id: int) -> Select[Any]:
-    """SELECT of the filtered rows with their rank in the region, sorted; no LIMIT."""
-    ranked = (
-        select(RankingRow.id.label("row_id"), func.rank().over(order_by=RankingRow.priority).label("rank"))
-        .where(RankingRow.cycle_id == cycle_id, scope.rows())
-        .subquery()
-    )
+    """SELECT of the filtered rows, sorted; no LIMIT and no rank (see ``ranked_rows``).
+
+    Every column read here is in the scope's covering index (migration tf02), so a page never visits the
+    table itself.
+    """
     column = _SORT_COLUMNS[filters.sort]
     order = column.desc() if filters.dir == "desc" else column.asc()
     return (
         select(
-            ranked.c.rank,
+            RankingRow.bucket,
+            RankingRow.priority,
             RankingRow.submission_id,
             RankingRow.name.label("company"),
             RankingRow.province,
@@ -203,19 +207,83 @@ def ranking_query(scope: Scope, filters: Filters, cycle_id: int) -> Select[Any]:
             RankingRow.completeness,
             RankingRow.previous_total,
         )
-        .join(ranked, ranked.c.row_id == RankingRow.id)
         .where(*_conditions(scope, filters, cycle_id))
-        .order_by(order.nulls_last(), RankingRow.priority, RankingRow.name, RankingRow.id)
+        # bucket, priority is the rank order (bucket = floor(priority)), and the covering index's order.
+        .order_by(
+            order.nulls_last(),
+            RankingRow.bucket,
+            RankingRow.priority,
+            RankingRow.name,
+            RankingRow.submission_id,
+        )
     )
 
 
-def row_dict(row: Any) -> dict[str, Any]:
+def ranks(
+    s: Session, scope: Scope, cycle_id: int, keys: list[tuple[int, float]], *, many: int = 100
+) -> dict[tuple[int, float], int]:
+    """Competition ranks in the whole region (not the filtered view) for (bucket, priority) keys.
+
+    rank = 1 + the number of the region's rows with a smaller key. For a page (a few keys) that is one
+    histogram over the ~300 buckets plus one read of the keys' own buckets; for an export (many keys) it
+    is one ordered read of the region's keys. Both are index-only, and a binary search does the rest.
+    """
+    region = [RankingRow.cycle_id == cycle_id, scope.rows()]
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    if len(wanted) > many:
+        ordered = list(
+            s.scalars(
+                select(RankingRow.priority).where(*region).order_by(RankingRow.bucket, RankingRow.priority)
+            )
+        )
+        return {key: bisect.bisect_left(ordered, key[1]) + 1 for key in wanted}
+    histogram = s.execute(
+        select(RankingRow.bucket, func.count())
+        .where(*region)
+        .group_by(RankingRow.bucket)
+        .order_by(RankingRow.bucket)
+    ).all()
+    below: dict[int, int] = {}
+    running = 0
+    for bucket, count in histogram:
+        below[bucket] = running
+        running += count
+    # The priorities in the keys' own buckets (a few hundred), read in one go, then counted here.
+    buckets = sorted({bucket for bucket, _ in wanted})
+    inside: dict[int, list[float]] = {}
+    for bucket, priority in s.execute(
+        select(RankingRow.bucket, RankingRow.priority)
+        .where(*region, RankingRow.bucket.in_(buckets))
+        .order_by(RankingRow.bucket, RankingRow.priority)
+    ):
+        inside.setdefault(bucket, []).append(priority)
+    return {
+        (bucket, priority): below.get(bucket, running) + bisect.bisect_left(inside.get(bucket, []), priority) + 1
+        for bucket, priority in wanted
+    }
+
+
+def ranked_rows(
+    s: Session, scope: Scope, filters: Filters, cycle_id: int, *, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """The filtered, sorted rows (``COLUMNS``), each with its rank in the region."""
+    query = ranking_query(scope, filters, cycle_id)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    result = s.execute(query).all()
+    rank_of = ranks(s, scope, cycle_id, [(r.bucket, r.priority) for r in result])
+    return [row_dict(r, rank_of[(r.bucket, r.priority)]) for r in result]
+
+
+def row_dict(row: Any, rank: int) -> dict[str, Any]:
     """One result row of ``ranking_query`` as the exports and the API give it (see ``COLUMNS``)."""
     change = (
         None if row.total is None or row.previous_total is None else round(row.total - row.previous_total, 2)
     )
     return {
-        "rank": row.rank,
+        "rank": rank,
         "submission_id": row.submission_id,
         "company": row.company,
         "province": row.province,
@@ -264,14 +332,12 @@ def ranking_page(db: Database, scope: Scope, filters: Filters, *, per_page: int 
         last_page = max(1, math.ceil(count / per_page))
         page_no = min(filters.page, last_page)
         filters = msgspec.structs.replace(filters, page=page_no)
-        result = s.execute(
-            ranking_query(scope, filters, cycle.id).limit(per_page).offset((page_no - 1) * per_page)
-        ).all()
+        rows = ranked_rows(s, scope, filters, cycle.id, limit=per_page, offset=(page_no - 1) * per_page)
     return Page(
         filters=filters,
         cycle=cycle,
         cycles=all_cycles,
-        rows=[row_dict(r) for r in result],
+        rows=rows,
         count=count,
         per_page=per_page,
     )

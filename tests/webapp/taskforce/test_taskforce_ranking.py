@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 import hamscore
+from webapp.db.models import Cycle
 
 HX = {"HX-Request": "true"}
 
@@ -72,36 +74,30 @@ def test_it_ranks_with_the_library_and_shows_the_band(world, reviewer, ctx):
     assert "90–100" in page
 
 
-def test_its_rank_numbers_are_the_librarys(ctx, world, reviewer):
-    from webapp.db.taskforce import RankingRow
+@pytest.mark.parametrize("many", [0, 100])
+def test_its_rank_numbers_are_the_librarys(ctx, world, reviewer, many):
     from webapp.ranking.scope import Scope
-    from webapp.ranking.services import Filters, ranking_query
+    from webapp.ranking.services import Filters, ranking_query, ranks
 
     with ctx.db.read() as s:
-        rows = list(s.execute(ranking_query(Scope(user=None, region=""), Filters(), world_cycle(s))))
-        assert len(rows) == 3
-        assessments = [
-            hamscore.Assessment(
-                questionnaire="q",
-                version="1",
-                digest="",
-                mode="self",
-                total=r.total,
-                rating=r.rating,
-                completeness=1.0,
-                indicators={},
-                caps=(),
-                gaps=(),
-            )
-            for r in rows
-        ]
-        assert [r.rank for r in rows] == hamscore.rank(assessments)
-        assert s.query(RankingRow).count() == 3
-
-
-def world_cycle(s):
-    from sqlalchemy import select
-
-    from webapp.db.models import Cycle
-
-    return s.scalar(select(Cycle.id))
+        cycle_id = s.scalar(select(Cycle.id))
+        national = Scope(user=None, region="")
+        rows = list(s.execute(ranking_query(national, Filters(), cycle_id)))
+        found = ranks(s, national, cycle_id, [(r.bucket, r.priority) for r in rows], many=many)
+    assert len(rows) == 3
+    assessments = [
+        hamscore.Assessment(
+            questionnaire="q",
+            version="1",
+            digest="",
+            mode="self",
+            total=r.total,
+            rating=r.rating,
+            completeness=1.0,
+            indicators={},
+            caps=(),
+            gaps=(),
+        )
+        for r in rows
+    ]
+    assert [found[(r.bucket, r.priority)] for r in rows] == hamscore.rank(assessments)
