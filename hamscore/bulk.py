@@ -310,7 +310,7 @@ class _Question:
             if present:
                 self.checks.append(a.is_finite())
             if na is not None:
-                self.checks.append(~na | a.is_null() if p.allow_na else ~na)
+                self._check_na(plan, na, a.is_null())
         else:
             self.u, self.h = 1, 2
             self.dtype = pl.UInt8()
@@ -324,6 +324,13 @@ class _Question:
                 self.checks.append(_any([a.is_null(), a == "", known, *([a == "na"] if p.allow_na else [])]))
             elif present and not p.allow_na:
                 self.checks.append(a != "na")
+
+    def _check_na(self, plan: _Plan, na: pl.Expr, is_null: pl.Expr) -> None:
+        """An answer and na at once, or na where not allowed, is refused."""
+        if self.p.allow_na:
+            self.checks.append(~na | is_null)
+        else:  # one test over every such column at the end
+            plan.refused.append(plan.column("na." + self.p.id, pl.Boolean()))
 
     def _na_first(self, na: pl.Expr | None, otherwise: pl.Expr) -> pl.Expr:
         assert self.na is not None
@@ -394,7 +401,7 @@ class _Question:
                 self.checks.append((lst.list.n_unique() == lst.list.len()) & (lst.list.drop_nulls().list.len() == lst.list.len()))
         self.base = self._na_first(na, pl.when(is_null).then(pl.lit(self.u, dtype=self.dtype)).otherwise(answer))
         if na is not None:
-            self.checks.append(~na | is_null if p.allow_na else ~na)
+            self._check_na(plan, na, is_null)
 
     # --- reading the state ---------------------------------------------------------------
 
@@ -485,6 +492,7 @@ class _Plan:
                                          if q.show_if is not None}
         self.stage0: dict[str, pl.Expr] = {_ZERO: (pl.int_range(pl.len(), dtype=pl.Int32) * 0).cast(pl.Float64)}
         self.checks: list[pl.Expr] = []
+        self.refused: list[pl.Expr] = []  # true when the row is invalid (null: fine)
         self.questions = {p.id: _Question(p, self) for p in engine.plans}
         for qn in self.questions.values():
             self.checks.extend(qn.checks)
@@ -694,7 +702,7 @@ class _Plan:
     def _sums(self) -> list[pl.Expr]:
         engine = self.engine
         n = len(engine.indicator_ids)
-        possible_terms: list[list[pl.Expr]] = [[] for _ in range(n)]
+        possible_terms: list[list[pl.Expr | float]] = [[] for _ in range(n)]
         earned_terms: list[list[pl.Expr]] = [[] for _ in range(n)]
         required_always = 0
         required_total: list[pl.Expr] = []
@@ -711,37 +719,41 @@ class _Plan:
                 continue
             # A question that always applies and refuses na always counts (an na makes the row invalid).
             always = not p.conditional and not p.allow_na
-            possible_terms[p.indicator].append(pl.lit(p.possible) if always else qn.possible_expr())
+            possible_terms[p.indicator].append(p.possible if always else qn.possible_expr())
             earned = qn.raw_expr()
             if p.evidence_required:
                 earned = earned * self.credits[p.id]  # a credit of 1 or 0 changes nothing or gives 0, exactly
             earned_terms[p.indicator].append(earned)
-        sums = [_fold_sum(possible_terms[i]).alias(f"{_INTERNAL}possible.{i}") for i in range(n)]
+        sums = [_possible_sum(possible_terms[i], [p.possible for p in engine.plans if p.indicator == i and p.kind != FREE])
+                .alias(f"{_INTERNAL}possible.{i}") for i in range(n)]
         sums += [_fold_sum(earned_terms[i]).alias(f"{_INTERNAL}earned.{i}") for i in range(n)]
         # Integer sums add up the same in any order; the zero column keeps them from being constant divisors.
         zero = _zero().cast(pl.Int32) + required_always
         sums.append(pl.sum_horizontal([zero, *required_total]).alias(f"{_INTERNAL}required"))
         sums.append(pl.sum_horizontal([_zero().cast(pl.Int32), *required_done]).alias(f"{_INTERNAL}done"))
-        sums.extend(self._caps())
+        cap_mask, self.cap_results = self._caps()
+        sums.extend(cap_mask)
         # Every check is false for a value the single scorer refuses, and true or null otherwise.
-        sums.append((pl.all_horizontal(self.checks).fill_null(True) if self.checks else pl.lit(True)).alias("valid"))
+        checks = [*self.checks, *([~pl.any_horizontal(self.refused)] if self.refused else [])]
+        sums.append((pl.all_horizontal(checks).fill_null(True) if checks else pl.lit(True)).alias("valid"))
         return sums
 
-    def _caps(self) -> list[pl.Expr]:
-        """``caps`` and the worst cap's level. Caps are rare, so every triggered cap sets a bit of
-        one integer per row, and the lists are built once per distinct integer."""
+    def _caps(self) -> tuple[list[pl.Expr], list[pl.Expr]]:
+        """``caps`` and the worst cap's level: the columns for the stage of sums, and those for the
+        stage after. Every triggered cap sets a bit of one integer per row, and the lists are built
+        once per distinct integer (a few thousand among a million rows)."""
         engine = self.engine
         caps = [(p, oid) for p in engine.plans for oid, _ in p.options if oid in p.caps]
         worst_name, caps_name = f"{_INTERNAL}worst_cap", "caps"
         if not caps:
-            return [pl.lit(None, dtype=pl.Int32).alias(worst_name), pl.lit([], dtype=pl.List(pl.String)).alias(caps_name)]
+            return [], [pl.lit(None, dtype=pl.Int32).alias(worst_name), pl.lit([], dtype=pl.List(pl.String)).alias(caps_name)]
         names = [f"{p.id}:{oid}:{engine.levels[p.caps[oid]]}" for p, oid in caps]
         if len(caps) > _MASK_BITS:
             hits = [self.questions[p.id].chosen(oid) for p, oid in caps]
             return [pl.max_horizontal([pl.when(hit).then(pl.lit(p.caps[oid])) for hit, (p, oid) in zip(hits, caps, strict=True)])
                     .alias(worst_name),
                     pl.concat_list([pl.when(hit).then(pl.lit(name)) for hit, name in zip(hits, names, strict=True)])
-                    .list.drop_nulls().alias(caps_name)]
+                    .list.drop_nulls().alias(caps_name)], []
         terms: list[pl.Expr] = []
         bit = 0
         for p in engine.plans:
@@ -757,13 +769,15 @@ class _Plan:
             else:
                 terms.extend(pl.when(qn.chosen(oid)).then(pl.lit(b, dtype=pl.UInt64)).otherwise(pl.lit(0, dtype=pl.UInt64))
                              for oid, b in own)
-        mask = pl.sum_horizontal(terms)
+        mask_name = f"{_INTERNAL}cap_mask"
+        mask = pl.col(mask_name)
         worst: Any = pl
         for level in sorted({p.caps[oid] for p, oid in caps}, reverse=True):
             bits = sum(1 << i for i, (p, oid) in enumerate(caps) if p.caps[oid] == level)
             worst = worst.when((mask & pl.lit(bits, dtype=pl.UInt64)) != 0).then(pl.lit(level, dtype=pl.Int32))
-        return [worst.otherwise(pl.lit(None, dtype=pl.Int32)).alias(worst_name),
-                mask.map_batches(_CapLists(names), return_dtype=pl.List(pl.String), is_elementwise=True).alias(caps_name)]
+        return [pl.sum_horizontal(terms).alias(mask_name)], [
+            worst.otherwise(pl.lit(None, dtype=pl.Int32)).alias(worst_name),
+            mask.map_batches(_CapLists(names), return_dtype=pl.List(pl.String), is_elementwise=True).alias(caps_name)]
 
     def _results(self) -> list[list[pl.Expr]]:
         engine = self.engine
@@ -788,14 +802,13 @@ class _Plan:
             band = band.when(fits).then(pl.lit(i))
         band = band.otherwise(pl.lit(len(engine.levels) - 1))
         index = pl.when(total.is_null()).then(worst).otherwise(pl.max_horizontal(band, worst))
-        rating = index.replace_strict(list(range(len(engine.levels))), engine.levels, default=None,
-                                      return_dtype=pl.String)
+        rating = _table(engine.levels, pl.String()).gather(index)
         required, done = pl.col(f"{_INTERNAL}required"), pl.col(f"{_INTERNAL}done")
         completeness = pl.when(required > 0).then(done / required).otherwise(pl.lit(1.0))
         valid = pl.col("valid")
         results: list[pl.Expr] = [pl.when(valid).then(e) for e in
                    [*score_cols, total, rating.alias("rating"), completeness.alias("completeness"), pl.col("caps")]]
-        return [scores, total_stage, results]
+        return [[*scores, *self.cap_results], total_stage, results]
 
     def apply(self, lazy: pl.LazyFrame) -> pl.LazyFrame:
         for stage in self.stages:
@@ -823,6 +836,24 @@ class _CapLists:
                 pl.concat_str(named, separator=_UNIT_SEPARATOR, ignore_nulls=True).str.split(_UNIT_SEPARATOR))
         lists = distinct.to_frame("m").select(built).to_series()
         return lists.gather(distinct.search_sorted(masks)).alias(masks.name)
+
+
+def _possible_sum(terms: Sequence[pl.Expr | float], values: Sequence[float]) -> pl.Expr:
+    """The fold of an indicator's possible points (a float for a question that always counts).
+
+    When every partial sum of ``values`` is exact (all are whole multiples of 2**-20 and their
+    sum stays below 2**53 of those), the order of additions does not matter, and the constant
+    terms are added up here, once."""
+    scale = 2.0**20
+    exact = all(math.isfinite(v) and v >= 0 and (v * scale).is_integer() for v in values) and (
+        math.fsum(values) * scale < 2.0**53)
+    if not exact:
+        return _fold_sum([pl.lit(t) if isinstance(t, float) else t for t in terms])
+    constant = 0.0
+    for t in terms:
+        if isinstance(t, float):
+            constant += t
+    return _fold_sum([pl.lit(constant), *(t for t in terms if not isinstance(t, float))])
 
 
 def _number_cmp(value: pl.Expr, op: str, c: float) -> pl.Expr:
