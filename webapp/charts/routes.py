@@ -63,7 +63,7 @@ def charts(request: Request, current: CurrentUser, cycle: FromQuery[str] = "") -
             t("charts.heat_desc", region=region_name),
             data.heat,
             columns,
-            row_label=lambda letter: f"{t('field.sector')} {letter} (n={data.heat_n.get(letter, 0)})",
+            row_label=lambda letter: f"{letter} (n={data.heat_n.get(letter, 0)})",
         ),
         "participation": svg.bars(
             "chart-participation",

@@ -109,7 +109,7 @@ def heat_map(
     row_label: Callable[[str], str],
 ) -> Markup:
     """Sectors (rows) × indicators (columns), each cell the mean score, written in the cell too."""
-    cell_w, cell_h, top, left = 54, 26, 120, 130
+    cell_w, cell_h, top, left = 54, 26, 120, 90
     width = left + cell_w * max(1, len(columns)) + 10
     height = top + cell_h * max(1, len(rows)) + 10
     parts = _open(chart_id, title, desc, width, height)
