@@ -25,6 +25,9 @@ from webapp.assessments.routes import ROUTES as ASSESSMENT_ROUTES
 from webapp.db import Database, upgrade
 from webapp.evidence.routes import ROUTES as EVIDENCE_ROUTES
 from webapp.i18n import Catalogue
+from webapp.ops import health
+from webapp.ops.logs import request_log
+from webapp.ops.production import check_database
 from webapp.security import check_csrf, security_headers
 from webapp.settings import Settings
 from webapp.web import (
@@ -60,6 +63,8 @@ def create_app(settings: Settings, *, migrate: bool = True) -> Litestar:
     )
 
     def startup(app: Litestar) -> None:
+        if not settings.development:
+            check_database(db)
         if migrate:
             upgrade(db)
         for problem in ctx.questionnaires.sync_directory(settings.questionnaires_dir):
@@ -96,14 +101,14 @@ def create_app(settings: Settings, *, migrate: bool = True) -> Litestar:
     # The task force's JSON API is the one part of the app described by the OpenAPI document at /schema.
     api = workspace.api_router()
     app = Litestar(
-        route_handlers=[pages, api, static],
+        route_handlers=[pages, api, static, *health.ROUTES],
         dependencies={"current": Provide(load_current, sync_to_thread=True)},
         before_request=check_csrf,
-        middleware=[security_headers],
+        middleware=[request_log, security_headers],
         exception_handlers=handlers,
         on_startup=[startup],
         on_shutdown=[shutdown],
-        debug=settings.development,
+        debug=settings.debug,
         request_max_body_size=settings.max_upload_bytes + _BODY_OVERHEAD,
         openapi_config=workspace.openapi_config(),
     )

@@ -26,9 +26,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default HAMSCORE_WORKERS, else 1)"
+    )
     db = sub.add_parser("db", help="database commands")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply all migrations (HAMSCORE_DATABASE_URL)")
+    db_backup = db_sub.add_parser("backup", help="write a consistent backup to PATH while the app runs")
+    db_backup.add_argument("path")
+    db_restore = db_sub.add_parser("restore", help="replace the database with the backup PATH (stop the server)")
+    db_restore.add_argument("path")
+    db_sub.add_parser("sweep-uploads", help="remove evidence files that no row names (older than an hour)")
     admin = sub.add_parser("admin", help="administrator accounts")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     create = admin_sub.add_parser(
@@ -51,11 +59,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     overrides: dict[str, object] = {}
     if getattr(args, "demo", False) and "HAMSCORE_ENV" not in os.environ:
         overrides["env"] = "development"
+    if getattr(args, "workers", None) is not None:
+        overrides["workers"] = args.workers
     try:
         settings = Settings.from_env(**overrides)
     except SettingsError as exc:
         print(f"hamscore: {exc}", file=sys.stderr)
         return 2
+    if args.command == "db" and args.db_command != "upgrade":
+        from webapp.ops.commands import db_command
+
+        return db_command(settings, args.db_command, getattr(args, "path", None))
     if args.command == "db":
         return _db_upgrade(settings)
     if args.command == "admin":
@@ -101,8 +115,6 @@ def _admin_create(settings: object, email: str, name: str) -> int:
 
 
 def _serve(settings: object, *, host: str, port: int, demo: bool) -> int:
-    import uvicorn
-
     from webapp.app import create_app
 
     app = create_app(settings)  # type: ignore[arg-type]
@@ -124,8 +136,16 @@ def _serve(settings: object, *, host: str, port: int, demo: bool) -> int:
             )
             for login in logins:
                 print(f"  {login.role:9} {login.email:28} {login.note}")
-    print(f"serving on http://{host}:{port}")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    print(f"serving on http://{host}:{port} with {settings.workers} worker(s)")  # type: ignore[attr-defined]
+    from webapp.ops.serve import run_server
+    from webapp.settings import SettingsError
+
+    app.state.ctx.db.dispose()
+    try:
+        run_server(settings, host=host, port=port, workers=settings.workers)  # type: ignore[arg-type, attr-defined]
+    except SettingsError as exc:
+        print(f"hamscore: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

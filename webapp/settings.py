@@ -45,6 +45,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Failed logins allowed per client address in ``login_window_minutes``."""
     login_window_minutes: int = 15
     """Window for counting failed logins."""
+    workers: int = 1
+    """Worker processes of ``hamscore serve`` (``--workers`` wins); all shared state is in the database."""
+    debug: bool = False
+    """Tracebacks in error pages. On by default in development; production refuses to start with it."""
+    insecure_cookies: bool = False
+    """Cookies without ``Secure`` and ``__Host-`` (plain http). Development always; production refuses it."""
+    trusted_proxies: str = ""
+    """Comma-separated addresses of reverse proxies whose ``X-Forwarded-For``/``-Proto`` are believed."""
 
     @property
     def development(self) -> bool:
@@ -53,7 +61,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def secure_cookies(self) -> bool:
         """``Secure`` cookies with ``__Host-`` names; off only in development (plain http on loopback)."""
-        return not self.development
+        return not (self.development or self.insecure_cookies)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -89,6 +97,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "login_attempts",
             "login_attempts_per_address",
             "login_window_minutes",
+            "workers",
         ):
             if name in values and int(values[name]) <= 0:  # type: ignore[call-overload]
                 raise SettingsError(f"HAMSCORE_{name.upper()} must be a positive integer")
@@ -98,7 +107,39 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 f"Unexpected value HAMSCORE_DATABASE_URL={url!r}; use sqlite:///path/to/file.db or "
                 "postgresql+psycopg://user@host:port/database"
             )
+        if mode == "development":
+            values.setdefault("debug", True)
+        else:
+            _refuse_unsafe_production(values)
+        if int(values.get("workers", 1)) > 1 and _in_memory(url):  # type: ignore[call-overload]
+            raise SettingsError(
+                f"HAMSCORE_DATABASE_URL={url!r} is an in-memory database: each worker would keep its own "
+                "sessions, rate limits and answers. Use a database file (sqlite:///var/hamscore.db) or "
+                "PostgreSQL, or run one worker (HAMSCORE_WORKERS=1)"
+            )
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _in_memory(url: str) -> bool:
+    """``sqlite://`` and ``sqlite:///:memory:`` live in one process's memory."""
+    if not url.startswith("sqlite"):
+        return False
+    path = url.split(":", 1)[1].lstrip("/").split("?", 1)[0]
+    return path in ("", ":memory:") or "mode=memory" in url
+
+
+def _refuse_unsafe_production(values: dict[str, object]) -> None:
+    """Settings that are fine on a workstation and wrong on a server stop the start-up, saying what to do."""
+    if values.get("debug"):
+        raise SettingsError(
+            "HAMSCORE_DEBUG is on in production: error pages would show tracebacks to visitors. "
+            "Unset HAMSCORE_DEBUG, or use HAMSCORE_ENV=development on a workstation"
+        )
+    if values.get("insecure_cookies"):
+        raise SettingsError(
+            "HAMSCORE_INSECURE_COOKIES is on in production: session cookies would travel over plain http. "
+            "Unset it and serve over https (a reverse proxy terminating TLS, see docs/deploy.md)"
+        )
 
 
 def _fields() -> dict[str, object]:
@@ -111,6 +152,12 @@ def _convert(var: str, raw: str, kind: object) -> object:
             return int(raw)
         except ValueError:
             raise SettingsError(f"Unexpected value {var}={raw!r}; use a whole number") from None
+    if kind in (bool, "bool"):
+        if raw.lower() in ("true", "1", "yes", "on"):
+            return True
+        if raw.lower() in ("false", "0", "no", "off", ""):
+            return False
+        raise SettingsError(f"Unexpected value {var}={raw!r}; use 'true' or 'false'")
     if kind in (Path, "Path"):
         if not raw:
             raise SettingsError(f"{var} is empty; give a directory path")

@@ -15,6 +15,7 @@ from webapp.assessments import services as assessments
 from webapp.db import Database
 from webapp.db.models import Company, Evidence, Submission, User
 from webapp.evidence.filetypes import check
+from webapp.ops.uploads import durable_write
 from webapp.web import NotFound
 
 __all__ = ["UploadResult", "delete", "for_download", "reuse", "upload"]
@@ -73,9 +74,9 @@ def upload(
         return UploadResult(error=checked)
     ext, media_type = checked
     stored = f"{secrets.token_hex(16)}.{ext}"
-    path = upload_dir / stored[:2] / stored
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    # The file is whole on disk before its row commits: a crash in between leaves an orphan file (swept
+    # by webapp.ops.uploads), never a row naming a missing or truncated file.
+    durable_write(upload_dir / stored[:2] / stored, content)
     evidence = Evidence(
         company_id=company.id,
         submission_id=submission.id,
