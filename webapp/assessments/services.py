@@ -397,8 +397,13 @@ def save_answer(
             raise NotFound
         if status not in EDITABLE or not cycle_is_open(cycle):
             return SaveResult("closed", question=question)
+        # FOR UPDATE: on PostgreSQL a concurrent save of the same answer waits here and then reads the
+        # version the first one wrote, so it reports a conflict instead of overwriting it. (SQLite's
+        # write transactions are serialised already; the clause is not emitted there.)
         answer = s.scalar(
-            select(Answer).where(Answer.submission_id == submission.id, Answer.question == question_id)
+            select(Answer)
+            .where(Answer.submission_id == submission.id, Answer.question == question_id)
+            .with_for_update()
         )
         if answer is not None and answer.value == value:
             return SaveResult("saved", question=question, answer=answer)
