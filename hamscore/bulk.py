@@ -95,6 +95,7 @@ reason, or with ``engine="streaming"`` for data larger than memory.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import struct
 from collections.abc import Iterable, Mapping, Sequence
@@ -256,6 +257,7 @@ _MASK_BITS = 60  # a multi question with more options keeps its answer as a list
 _TABLE_BITS = 10  # up to this many options, a multi's points come from a table of every choice
 _EVIDENCE = ("provided", "verified", "rejected")
 _UNIT_SEPARATOR = "\x1f"
+_MISSING = 4  # the code of a missing evidence status
 
 
 class _Question:
@@ -300,11 +302,17 @@ class _Question:
             self.dtype = _uint(b + 4)
             a = plan.column(p.id, pl.Float64())
             self.value = a
+            # The band of each interval between consecutive band limits, tested with one comparison each.
+            cuts = sorted({x for lo, hi, _ in p.bands for x in (lo, hi) if math.isfinite(x)})
+            edges = [-math.inf, *cuts, math.inf]
+            spans = [next((i for i, (lo, hi, _) in enumerate(p.bands) if lo <= start and end <= hi), b)
+                     for start, end in itertools.pairwise(edges)]
             band: Any = pl
-            for i, (lo, hi, _) in enumerate(p.bands):
-                inside = ([a >= lo] if lo != -math.inf else []) + ([a < hi] if hi != math.inf else [])
-                band = band.when(_all(inside)).then(pl.lit(i, dtype=self.dtype))
-            banded = band.otherwise(pl.lit(b, dtype=self.dtype)) if p.bands else pl.lit(b, dtype=self.dtype)
+            for cut, span, following in zip(cuts, spans[:-1], spans[1:], strict=True):
+                if span != following:
+                    band = band.when(a < cut).then(pl.lit(span, dtype=self.dtype))
+            last = pl.lit(spans[-1], dtype=self.dtype)
+            banded = last if band is pl else band.otherwise(last)
             na = plan.na_flag(p.id)
             self.base = self._na_first(na, pl.when(a.is_null()).then(pl.lit(self.u, dtype=self.dtype)).otherwise(banded))
             if present:
@@ -498,7 +506,10 @@ class _Plan:
             self.checks.extend(qn.checks)
         self.profile: dict[str, pl.Expr] = {}
         self._profile_columns()
-        self.credits: dict[str, pl.Expr] = {}
+        # Credit by evidence status: provided, verified, rejected, unknown (the row is invalid), missing.
+        factor = engine.evidence_factor
+        self.credit = [0.0, 1.0, 0.0, 0.0, 0.0] if verified else [1.0, 1.0, 0.0, 0.0, factor]
+        self.evidence_codes: dict[str, pl.Expr] = {}  # 0 .. 4 as in self.credit
         self._evidence()
         self.stages = self._stages()
 
@@ -554,15 +565,10 @@ class _Plan:
                 self.checks.append(col.str.contains(pattern))
 
     def _evidence(self) -> None:
-        """Evidence checks, and the credit column of each question that requires evidence."""
-        factor = self.engine.evidence_factor
-        # Credit by status: provided, verified, rejected, unknown (the row is invalid), missing.
-        credit = [0.0, 1.0, 0.0, 0.0, 0.0] if self.verified else [1.0, 1.0, 0.0, 0.0, factor]
+        """Evidence checks, and the status code of each question that requires evidence."""
         for p in self.engine.plans:
             name = "evidence." + p.id
             if name not in self.schema:
-                if p.evidence_required:
-                    self.credits[p.id] = pl.lit(credit[4])
                 continue
             have = self.schema[name]
             if _enum_categories(have) == list(_EVIDENCE):
@@ -573,9 +579,7 @@ class _Plan:
                 code = pl.when(text.is_not_null() & known.is_null()).then(pl.lit(3, dtype=pl.UInt8)).otherwise(known)
                 self.checks.append(code < 3)
             if p.evidence_required:
-                column = f"{_INTERNAL}credit.{p.id}"
-                self.stage0[column] = _table(credit, pl.Float64()).gather(code.fill_null(4))
-                self.credits[p.id] = pl.col(column)
+                self.evidence_codes[p.id] = code.fill_null(_MISSING)
 
     # --- conditions ----------------------------------------------------------------------
 
@@ -720,10 +724,7 @@ class _Plan:
             # A question that always applies and refuses na always counts (an na makes the row invalid).
             always = not p.conditional and not p.allow_na
             possible_terms[p.indicator].append(p.possible if always else qn.possible_expr())
-            earned = qn.raw_expr()
-            if p.evidence_required:
-                earned = earned * self.credits[p.id]  # a credit of 1 or 0 changes nothing or gives 0, exactly
-            earned_terms[p.indicator].append(earned)
+            earned_terms[p.indicator].append(self._earned(qn))
         sums = [_possible_sum(possible_terms[i], [p.possible for p in engine.plans if p.indicator == i and p.kind != FREE])
                 .alias(f"{_INTERNAL}possible.{i}") for i in range(n)]
         sums += [_fold_sum(earned_terms[i]).alias(f"{_INTERNAL}earned.{i}") for i in range(n)]
@@ -737,6 +738,25 @@ class _Plan:
         checks = [*self.checks, *([~pl.any_horizontal(self.refused)] if self.refused else [])]
         sums.append((pl.all_horizontal(checks).fill_null(True) if checks else pl.lit(True)).alias("valid"))
         return sums
+
+    def _earned(self, qn: _Question) -> pl.Expr:
+        """Earned points after evidence (a credit of 1 or 0 keeps the points or gives 0, exactly).
+        Where the points come from a table, the credit is in the table too, indexed by state and status."""
+        p = qn.p
+        table = qn.raw_points()
+        if not p.evidence_required:
+            return _table(table, pl.Float64()).gather(qn.state) if table is not None else qn.raw_expr()
+        code = self.evidence_codes.get(p.id)
+        if code is None:  # no evidence column: every row's is missing
+            credit = self.credit[_MISSING]
+            if table is not None:
+                return _table([raw * credit if raw > 0 else raw for raw in table], pl.Float64()).gather(qn.state)
+            return qn.raw_expr() * pl.lit(credit)
+        if table is not None:
+            n = len(self.credit)
+            index = qn.state.cast(_uint(len(table) * n)) * n + code
+            return _table([raw * c if raw > 0 else raw for raw in table for c in self.credit], pl.Float64()).gather(index)
+        return qn.raw_expr() * _table(self.credit, pl.Float64()).gather(code)
 
     def _caps(self) -> tuple[list[pl.Expr], list[pl.Expr]]:
         """``caps`` and the worst cap's level: the columns for the stage of sums, and those for the
