@@ -62,7 +62,7 @@ def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
             {
                 "status": "unavailable",
                 "database": "reachable",
-                "migrations": "behind" if current < expected or not current else "unknown revision",
+                "migrations": "not current",
                 "hint": "run `hamscore db upgrade`",
             },
             status_code=503,
