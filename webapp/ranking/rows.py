@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.assessments.services import evidence_status, previous_submission
@@ -131,6 +132,10 @@ def rebuild(db: Any, registry: Any, *, missing_only: bool = True) -> int:
             query = query.where(Snapshot.submission_id.not_in(select(RankingRow.submission_id)))
         ids = list(s.scalars(query))
     for submission_id in ids:
-        with db.write() as s:
-            sync_row(s, registry, submission_id)
+        try:
+            with db.write() as s:
+                sync_row(s, registry, submission_id)
+        except IntegrityError:
+            # Another worker starting at the same moment wrote this row first; its row is the same.
+            continue
     return len(ids)
