@@ -324,3 +324,12 @@ def test_a_multi_question_with_many_options_scores_like_the_single_scorer(load, 
     docs += [{"answers": {"m": ["o1", "zzz"]}}, {"answers": {"m": "na"}}, {}]
     for text in (False, True):
         assert bulk_rows(many, docs, text=text) == [single_scorer_row(many, doc) for doc in docs]
+
+
+def test_the_streaming_engine_scores_a_lazy_frame_like_the_in_memory_one(q):
+    docs = [{"answers": {"has_policy": p, "topics": t, "wage_gap": g}, "evidence": {"topics": "verified"}}
+            for p in ("ya", "tidak", None) for t in (["labour", "land"], [], None) for g in (1.0, 10.0, "na")]
+    lazy = frame_from_documents(q, docs).lazy()
+    streamed = score_frame(q, lazy).collect(engine="streaming")
+    assert streamed.equals(score_frame(q, lazy).collect(engine="in-memory"))
+    assert streamed.select("total", "rating").rows() == [(s.total, s.rating) for s in map(q.score, docs)]
