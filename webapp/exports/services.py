@@ -12,11 +12,11 @@ import io
 from typing import Any
 
 import polars as pl
-import xlsxwriter
 from sqlalchemy import select
 
 from webapp.db import Database
 from webapp.db.models import Cycle
+from webapp.exports.xlsx import write_xlsx
 from webapp.ranking.scope import Scope
 from webapp.ranking.services import COLUMNS, Filters, ranked_rows
 
@@ -82,25 +82,7 @@ def _csv(data: list[dict[str, Any]]) -> bytes:
 
 
 def _xlsx(data: list[dict[str, Any]]) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        out,
-        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True},
-    )
-    sheet = book.add_worksheet("ranking")
-    for col, name in enumerate(COLUMNS):
-        sheet.write_string(0, col, name)
-    for r, row in enumerate(data, start=1):
-        for col, name in enumerate(COLUMNS):
-            value = row[name]
-            if value is None:
-                continue
-            if isinstance(value, str):
-                sheet.write_string(r, col, value)
-            else:
-                sheet.write_number(r, col, value)
-    book.close()
-    return out.getvalue()
+    return write_xlsx(COLUMNS, ([row[c] for c in COLUMNS] for row in data), sheet="ranking")
 
 
 _SCHEMA = {
