@@ -400,7 +400,7 @@ class _Question:
             else:
                 # Distinct items set distinct bits; a repeated item carries into another bit, so the
                 # answer lists each option once exactly when its mask has as many bits as it has items.
-                mask = pl.col(plan.mask_column(name, lst))
+                mask = pl.col(plan.mask_column(name, lst, k))
                 self.checks.append(mask.bitwise_count_ones() == lst.list.len())
             answer = (mask & pl.lit((1 << k) - 1, dtype=pl.UInt64)).cast(self.dtype)
             is_null = mask.is_null()
@@ -542,11 +542,21 @@ class _Plan:
             return None
         return self.column("na." + qid, pl.Boolean()).fill_null(False)
 
-    def mask_column(self, qid: str, lst: pl.Expr) -> str:
-        """A column with the bitmask of a multi answer's items: the one costly step of a multi
-        answer, so it is computed once, first, and read by the state and the checks."""
+    def mask_column(self, qid: str, lst: pl.Expr, k: int) -> str:
+        """A column with the bitmask of a multi answer's items (UInt64): the one costly step of a
+        multi answer, so it is computed once, first, and read by the state and the checks."""
         name = f"{_INTERNAL}mask.{qid}"
-        self.stage0[name] = lst.to_physical().list.eval(pl.lit(2, dtype=pl.UInt64).pow(pl.element())).list.sum()
+        item = pl.element()
+        if k <= 32:
+            # Comparisons on small integers are much quicker than polars' integer pow.
+            small = _uint(1 << k) if k < 32 else pl.UInt32()
+            bits: Any = pl
+            for i in range(k):
+                bits = bits.when(item == i).then(pl.lit(1 << i, dtype=small))
+            bit = bits.otherwise(pl.lit(0, dtype=small))  # an unknown item (null) sets no bit
+        else:
+            bit = pl.lit(2, dtype=pl.UInt64).pow(item)
+        self.stage0[name] = lst.to_physical().list.eval(bit).list.sum().cast(pl.UInt64)
         return name
 
     def _profile_columns(self) -> None:
