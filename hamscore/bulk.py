@@ -157,14 +157,14 @@ def score_frame(q: Questionnaire, frame: Frame, *, mode: str = "self") -> Frame:
     return scored.collect(engine="in-memory", optimizations=pl.QueryOptFlags.none())
 
 
-_PLANS: dict[tuple[Engine, tuple[tuple[str, pl.DataType], ...], bool], _Plan] = {}
+_PLANS: dict[tuple[Engine, tuple[tuple[str, Any], ...], bool], _Plan] = {}
 _PLANS_KEPT = 16
 
 
 def _compiled(engine: Engine, schema: pl.Schema, *, verified: bool) -> _Plan:
     """The plan for this definition, input schema and mode, compiled once and reused: building
     the expressions of a 140-question definition costs more than scoring 10,000 rows."""
-    key = (engine, tuple(schema.items()), verified)
+    key = (engine, tuple((name, _dtype_key(dtype)) for name, dtype in schema.items()), verified)
     plan = _PLANS.pop(key, None)
     if plan is None:
         plan = _Plan(engine, schema, verified=verified)
@@ -172,6 +172,15 @@ def _compiled(engine: Engine, schema: pl.Schema, *, verified: bool) -> _Plan:
     while len(_PLANS) > _PLANS_KEPT:
         del _PLANS[next(iter(_PLANS))]
     return plan
+
+
+def _dtype_key(dtype: Any) -> Any:
+    """A hashable stand-in for ``dtype``: hashing an Enum itself walks its categories one by one."""
+    if isinstance(dtype, pl.Enum):
+        return ("enum", tuple(dtype.categories.to_list()))
+    if isinstance(dtype, pl.List):
+        return ("list", _dtype_key(dtype.inner))
+    return dtype
 
 
 def _smallest_rounding_to_at_least(limit: float) -> float:
