@@ -26,6 +26,10 @@ _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("hamsco
 
 access = logging.getLogger("webapp.access")
 
+# Access lines are written only where configure_logging() set up JSON logging (``hamscore serve``);
+# an app built in tests or embedded elsewhere does not pay for a line per request.
+_access_enabled = False
+
 # A request id we accept from a reverse proxy: short and plain, so it cannot forge log lines.
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -107,6 +111,8 @@ def configure_logging(*, level: str = "INFO", stream: Any = None) -> None:
         server_log.propagate = True
     # Our access line replaces uvicorn's, which would print the raw path and query string.
     logging.getLogger("uvicorn.access").disabled = True
+    global _access_enabled
+    _access_enabled = True
 
 
 def request_log(app: ASGIApp) -> ASGIApp:
@@ -137,7 +143,7 @@ def request_log(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_with_id)
         finally:
-            if access.isEnabledFor(logging.INFO):
+            if _access_enabled and access.isEnabledFor(logging.INFO):
                 access.info(
                     "%s %s %s",
                     scope["method"],
