@@ -333,3 +333,22 @@ def test_the_streaming_engine_scores_a_lazy_frame_like_the_in_memory_one(q):
     streamed = score_frame(q, lazy).collect(engine="streaming")
     assert streamed.equals(score_frame(q, lazy).collect(engine="in-memory"))
     assert streamed.select("total", "rating").rows() == [(s.total, s.rating) for s in map(q.score, docs)]
+
+
+def test_points_that_add_up_exactly_in_any_order_score_like_the_single_scorer(load):
+    # Quarter points sum exactly in any order, so bulk scoring adds several questions in one table.
+    body = "[[indicators]]\nid = 'many'\ntitle = 'Many'\n" + "".join(
+        f"[[indicators.questions]]\nid = 'q{k}'\ntype = 'single'\ntext = 'Q'\nallow_na = {str(k % 3 == 0).lower()}\n"
+        f"evidence = '{'required' if k % 2 else 'none'}'\n"
+        f"options = [{{ id = 'a', label = 'A', points = {k / 4} }}, {{ id = 'b', label = 'B', points = 3 }}, "
+        f"{{ id = 'c', label = 'C', points = 0 }}]\n" for k in range(9))
+    many = load(body)
+    def answer(k, j):
+        return "na" if k % 3 == 0 and j % 4 == 1 else ("a", "b", "c", None)[(k * j) % 4]
+
+    docs = [{"answers": {f"q{k}": answer(k, j) for k in range(9) if answer(k, j) is not None},
+             "evidence": {f"q{k}": ("provided", "rejected", None)[(k + j) % 3] for k in range(1, 9, 2)}}
+            for j in range(12)]
+    assert all(row["valid"] for row in bulk_rows(many, docs))
+    for mode in ("self", "verified"):
+        assert bulk_rows(many, docs, mode) == [single_scorer_row(many, doc, mode) for doc in docs]
