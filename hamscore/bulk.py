@@ -756,9 +756,12 @@ class _Plan:
         sums = [_sum(possible_terms[i]).alias(f"{_INTERNAL}possible.{i}") for i in range(n)]
         sums += [_sum(earned_terms[i]).alias(f"{_INTERNAL}earned.{i}") for i in range(n)]
         # Integer sums add up the same in any order; the zero column keeps them from being constant divisors.
-        zero = _zero().cast(pl.Int32) + required_always
-        sums.append(pl.sum_horizontal([zero, *required_total]).alias(f"{_INTERNAL}required"))
-        sums.append(pl.sum_horizontal([_zero().cast(pl.Int32), *required_done]).alias(f"{_INTERNAL}done"))
+        # Counts in the smallest type that holds them: casting flags to it is most of the work.
+        count = _uint(len(required_done) + 1)
+        zero = _zero().cast(count)
+        sums.append(pl.sum_horizontal([zero + required_always, *(t.cast(count) for t in required_total)])
+                    .alias(f"{_INTERNAL}required"))
+        sums.append(pl.sum_horizontal([zero, *(t.cast(count) for t in required_done)]).alias(f"{_INTERNAL}done"))
         cap_mask, self.cap_results = self._caps()
         sums.extend(cap_mask)
         # Every check is false for a value the single scorer refuses, and true or null otherwise.
