@@ -285,9 +285,11 @@ class _Question:
       ``2**k + 1`` U, ``2**k + 2`` H; above :data:`_MASK_BITS` options ``0`` answered, 1, 2, 3;
     * number: ``0 .. b-1`` the band holding the value, ``b`` outside every band, ``b+1`` NA,
       ``b+2`` U, ``b+3`` H;
-    * text and date: ``0`` answered (``na`` included), ``1`` U, ``2`` H.
+    * text and date: ``0`` answered (``na`` included), ``2`` U, ``3`` H.
 
-    A row's state is below ``U`` exactly when the question applies and has a value.
+    A row's state is below ``U`` exactly when the question applies and has a value; ``H`` is the
+    largest state and below ``2 * U``, so ``state // U`` is 1 for U and H and 0 otherwise, and
+    ``state // H`` is 1 for H only: integer divisions, much quicker than comparing and casting.
     """
 
     def __init__(self, p: QuestionPlan, plan: _Plan) -> None:
@@ -334,7 +336,7 @@ class _Question:
             if na is not None:
                 self._check_na(plan, na, a.is_null())
         else:
-            self.u, self.h = 1, 2
+            self.u, self.h = 2, 3  # 1 is unused, so that H < 2 * U as for every kind
             self.dtype = pl.UInt8()
             a = plan.column(p.id, pl.String())
             self.value = a
@@ -736,17 +738,16 @@ class _Plan:
         n = len(engine.indicator_ids)
         possible_terms: list[list[_Term]] = [[] for _ in range(n)]
         earned_terms: list[list[_Term]] = [[] for _ in range(n)]
-        required_always = 0
-        required_total: list[pl.Expr] = []
-        required_done: list[pl.Expr] = []
+        required = 0
+        required_hidden: list[pl.Expr] = []
+        required_missing: list[pl.Expr] = []
         for p in engine.plans:
             qn = self.questions[p.id]
             if p.required:
+                required += 1
                 if p.conditional:
-                    required_total.append(qn.state != qn.h)
-                else:
-                    required_always += 1
-                required_done.append(qn.present())
+                    required_hidden.append(qn.state // qn.h)
+                required_missing.append(qn.state // qn.u)  # hidden or unanswered
             if p.kind == FREE:
                 continue
             # A question that always applies and refuses na always counts (an na makes the row invalid).
@@ -756,12 +757,13 @@ class _Plan:
         sums = [_sum(possible_terms[i]).alias(f"{_INTERNAL}possible.{i}") for i in range(n)]
         sums += [_sum(earned_terms[i]).alias(f"{_INTERNAL}earned.{i}") for i in range(n)]
         # Integer sums add up the same in any order; the zero column keeps them from being constant divisors.
-        # Counts in the smallest type that holds them: casting flags to it is most of the work.
-        count = _uint(len(required_done) + 1)
+        # Applicable required questions, and those answered: counts in the smallest type that holds them.
+        count = _uint(required + 1)
         zero = _zero().cast(count)
-        sums.append(pl.sum_horizontal([zero + required_always, *(t.cast(count) for t in required_total)])
+        sums.append((zero + required - pl.sum_horizontal([zero, *(t.cast(count) for t in required_hidden)]))
                     .alias(f"{_INTERNAL}required"))
-        sums.append(pl.sum_horizontal([zero, *(t.cast(count) for t in required_done)]).alias(f"{_INTERNAL}done"))
+        sums.append((zero + required - pl.sum_horizontal([zero, *(t.cast(count) for t in required_missing)]))
+                    .alias(f"{_INTERNAL}done"))
         cap_mask, self.cap_results = self._caps()
         sums.extend(cap_mask)
         # Every check is false for a value the single scorer refuses, and true or null otherwise.
