@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,55 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def serving(*, database_url: str, questionnaires_dir: Path, upload_dir: Path) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port, in development mode; yields its base URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "HAMSCORE_ENV": "development",
+        "HAMSCORE_DATABASE_URL": database_url,
+        "HAMSCORE_QUESTIONNAIRES_DIR": str(questionnaires_dir),
+        "HAMSCORE_UPLOAD_DIR": str(upload_dir),
+    }
+    process = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env, cwd=Path(__file__).parents[3])
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("the server did not start")
+            time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def chromium_page(base_url: str, *, expected_errors: list[str] | None = None) -> Iterator[Any]:
+    """A Chromium page on ``base_url`` (Indonesian locale); any unexpected console or page error fails."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=base_url, locale="id-ID")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        yield page
+        context.close()
+        browser.close()
+        unexpected = [e for e in errors if not any(x in e for x in expected_errors or [])]
+        assert not unexpected, unexpected
+
+
 @pytest.fixture
 def server(tmp_path: Path, questionnaire_text: str) -> Iterator[str]:
     """The app served by uvicorn on SQLite, with the inline questionnaire and an open cycle."""
@@ -65,31 +115,8 @@ def server(tmp_path: Path, questionnaire_text: str) -> Iterator[str]:
         closes_on=today + dt.timedelta(days=30),
     )
     db.dispose()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "HAMSCORE_ENV": "development",
-        "HAMSCORE_DATABASE_URL": url,
-        "HAMSCORE_QUESTIONNAIRES_DIR": str(qdir),
-        "HAMSCORE_UPLOAD_DIR": str(tmp_path / "uploads"),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(port)], env=env, cwd=Path(__file__).parents[3]
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("the server did not start")
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(database_url=url, questionnaires_dir=qdir, upload_dir=tmp_path / "uploads") as base:
+        yield base
 
 
 @pytest.fixture
@@ -100,18 +127,5 @@ def expected_console_errors() -> list[str]:
 
 @pytest.fixture
 def page(server: str, expected_console_errors: list[str]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=server, locale="id-ID")
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    with chromium_page(server, expected_errors=expected_console_errors) as page:
         yield page
-        context.close()
-        browser.close()
-        unexpected = [e for e in errors if not any(x in e for x in expected_console_errors)]
-        assert not unexpected, unexpected

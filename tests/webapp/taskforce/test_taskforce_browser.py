@@ -7,20 +7,15 @@ served by uvicorn the way the company's browser tests serve it.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.webapp.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SERVER
+from tests.webapp.browser.conftest import chromium_page, serving
 from webapp.settings import Settings
 
 pytestmark = pytest.mark.browser
@@ -51,50 +46,15 @@ def served(world: Any, reviewer: Any, settings: Settings) -> Iterator[str]:
     )
     assert marked.status_code == 200
     reviewer("rina").post("/logout")  # makes Rina's account; she logs in again in Chromium
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    env = {
-        **os.environ,
-        "HAMSCORE_ENV": "development",
-        "HAMSCORE_DATABASE_URL": settings.database_url,
-        "HAMSCORE_QUESTIONNAIRES_DIR": str(settings.questionnaires_dir),
-        "HAMSCORE_UPLOAD_DIR": str(settings.upload_dir),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(port)], env=env, cwd=Path(__file__).parents[3]
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("the server did not start")
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(database_url=settings.database_url, questionnaires_dir=settings.questionnaires_dir,
+                 upload_dir=settings.upload_dir) as base:
+        yield base
 
 
 @pytest.fixture
 def page(served: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = chromium.new_context(base_url=served, locale="id-ID")
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    with chromium_page(served) as page:
         yield page
-        context.close()
-        chromium.close()
-        assert not errors, errors
 
 
 def test_a_reviewer_filters_reviews_rejects_returns_and_sees_the_verified_score_change(page: Any, world: Any):
