@@ -58,7 +58,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> Litestar:
         settings=settings,
         db=db,
         catalogue=Catalogue(),
-        templates=template_environment(),
+        templates=template_environment(auto_reload=settings.development),
         questionnaires=Registry(db),
     )
 
@@ -102,7 +102,11 @@ def create_app(settings: Settings, *, migrate: bool = True) -> Litestar:
     api = workspace.api_router()
     app = Litestar(
         route_handlers=[pages, api, static, *health.ROUTES],
-        dependencies={"current": Provide(load_current, sync_to_thread=True)},
+        # The session lookup and the hot read-only pages (a form section, the result, the ranking) run on
+        # the event loop: one indexed read costs less than handing the request to a thread and back, and
+        # the hand-offs make threads and the loop queue for the GIL. Handlers that commit run in threads,
+        # so the loop keeps serving while a commit waits for the disk.
+        dependencies={"current": Provide(load_current, sync_to_thread=False)},
         before_request=check_csrf,
         middleware=[request_log, security_headers],
         exception_handlers=handlers,

@@ -20,7 +20,7 @@ from litestar import Request, Response
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 import hamscore
 from webapp.db import Database
@@ -127,6 +127,15 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+# Built once: every request that carries a session cookie runs it.
+_CURRENT = (
+    select(Session, User, Company)
+    .join(User, User.id == Session.user_id)
+    .outerjoin(Company, Company.id == User.company_id)
+    .where(Session.id_hash == bindparam("id_hash"))
+)
+
+
 def load_current(request: Request[Any, Any, Any]) -> Current:
     """Dependency: the session's user (if any), their company and the language to speak."""
     ctx = ctx_of(request)
@@ -140,12 +149,7 @@ def load_current(request: Request[Any, Any, Any]) -> Current:
     id_hash = hash_token(raw)
     moment = now()
     with ctx.db.read() as db:
-        row = db.execute(
-            select(Session, User, Company)
-            .join(User, User.id == Session.user_id)
-            .outerjoin(Company, Company.id == User.company_id)
-            .where(Session.id_hash == id_hash)
-        ).first()
+        row = db.execute(_CURRENT, {"id_hash": id_hash}).first()
         if row is None or row[0].expires_at <= moment:
             return Current(user=None, company=None, lang=pick_language(lang_cookie), csrf_token=token)
         session, user, company = row
@@ -248,9 +252,12 @@ def _globals(request: Request[Any, Any, Any], current: Current) -> dict[str, Any
     }
 
 
-def template_environment() -> jinja2.Environment:
+def template_environment(*, auto_reload: bool = True) -> jinja2.Environment:
+    """Templates from ``webapp/templates``. Without ``auto_reload`` a compiled template is used as is,
+    without a look at the file's modification time on every render (templates only change on deploy)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        auto_reload=auto_reload,
         autoescape=True,  # everywhere, whatever the file extension
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -83,7 +83,7 @@ def _section(
     )
 
 
-@get("/submissions/{submission_id:int}/sections/{indicator_id:str}", sync_to_thread=True)
+@get("/submissions/{submission_id:int}/sections/{indicator_id:str}", sync_to_thread=False)  # see webapp.app
 def section(
     request: Request, current: CurrentUser, submission_id: FromPath[int], indicator_id: FromPath[str]
 ) -> Response[str]:
@@ -154,7 +154,7 @@ def submit(request: Request, current: CurrentUser, submission_id: FromPath[int])
     return _section(request, current, state, first.id, error=key, missing=result.missing, status_code=422)
 
 
-@get("/submissions/{submission_id:int}/result", sync_to_thread=True)
+@get("/submissions/{submission_id:int}/result", sync_to_thread=False)  # see webapp.app
 def result(request: Request, current: CurrentUser, submission_id: FromPath[int]) -> Response[str]:
     user = current.require_user()
     ctx = ctx_of(request)

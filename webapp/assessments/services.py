@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from webapp.assessments.definitions import Registry, question_type
 from webapp.db import Database
@@ -206,42 +207,61 @@ def progress(q: Any, applicable: frozenset[str], answered: set[str]) -> list[Ind
     return rows
 
 
+# The form's queries are built once: building a statement and its cache key costs more Python than
+# SQLite takes to run it, and the form is read on every section view and every autosave.
+_PREVIOUS = aliased(Submission)
+_PREVIOUS_CYCLE = aliased(Cycle)
+_FORM_HEAD = (
+    select(
+        Submission,
+        Cycle,
+        # The company's submission in the latest cycle that opened before this one (see previous_submission).
+        select(_PREVIOUS.id)
+        .join(_PREVIOUS_CYCLE, _PREVIOUS_CYCLE.id == _PREVIOUS.cycle_id)
+        .where(_PREVIOUS.company_id == Submission.company_id, _PREVIOUS_CYCLE.opens_on < Cycle.opens_on)
+        .order_by(_PREVIOUS_CYCLE.opens_on.desc())
+        .limit(1)
+        .correlate(Submission, Cycle)
+        .scalar_subquery(),
+    )
+    .join(Cycle, Cycle.id == Submission.cycle_id)
+    .where(Submission.id == bindparam("submission_id"), Submission.company_id == bindparam("company_id"))
+)
+_FORM_ANSWERS = (
+    select(Answer, User.name)
+    .outerjoin(User, User.id == Answer.updated_by)
+    .where(Answer.submission_id == bindparam("submission_id"))
+)
+_FORM_EVIDENCE = (
+    select(Evidence)
+    .where(
+        Evidence.submission_id.in_(bindparam("submission_ids", expanding=True)),
+        Evidence.company_id == bindparam("company_id"),
+    )
+    .order_by(Evidence.id)
+)
+
+
 def form_state(db: Database, registry: Registry, *, company: Company, submission_id: int) -> FormState:
+    """The company's form in three queries: submission with cycle and previous submission, answers with
+    their editors, and the evidence of both submissions."""
     with db.read() as s:
-        row = s.execute(
-            select(Submission, Cycle)
-            .join(Cycle, Cycle.id == Submission.cycle_id)
-            .where(Submission.id == submission_id, Submission.company_id == company.id)
-        ).first()
+        row = s.execute(_FORM_HEAD, {"submission_id": submission_id, "company_id": company.id}).first()
         if row is None:
             raise NotFound
-        submission, cycle = row[0], row[1]
+        submission, cycle, previous_id = row
         answers: dict[str, Answer] = {}
         editors: dict[int, str] = {}
-        for answer, editor in s.execute(
-            select(Answer, User.name)
-            .outerjoin(User, User.id == Answer.updated_by)
-            .where(Answer.submission_id == submission.id)
-        ):
+        for answer, editor in s.execute(_FORM_ANSWERS, {"submission_id": submission.id}):
             answers[answer.question] = answer
             if editor is not None:
                 editors[answer.updated_by] = editor
         evidence: dict[str, list[Evidence]] = {}
-        for ev in s.scalars(
-            select(Evidence)
-            .where(Evidence.submission_id == submission.id, Evidence.company_id == company.id)
-            .order_by(Evidence.id)
-        ):
-            evidence.setdefault(ev.question, []).append(ev)
-        previous = previous_submission(s, company_id=company.id, cycle=cycle)
         previous_evidence: dict[str, list[Evidence]] = {}
-        if previous is not None:
-            for ev in s.scalars(
-                select(Evidence)
-                .where(Evidence.submission_id == previous.id, Evidence.company_id == company.id)
-                .order_by(Evidence.id)
-            ):
-                previous_evidence.setdefault(ev.question, []).append(ev)
+        ids = [submission.id] if previous_id is None else [submission.id, previous_id]
+        for ev in s.scalars(_FORM_EVIDENCE, {"submission_ids": ids, "company_id": company.id}):
+            into = evidence if ev.submission_id == submission.id else previous_evidence
+            into.setdefault(ev.question, []).append(ev)
     state = FormState(
         questionnaire=registry.get(cycle.definition_id),
         company=company,
@@ -351,6 +371,16 @@ def find_question(q: Any, question_id: str) -> Any:
     raise NotFound
 
 
+_SAVE_STATUS = select(Submission.status).where(
+    Submission.id == bindparam("submission_id"), Submission.company_id == bindparam("company_id")
+)
+_SAVE_ANSWER = (
+    select(Answer)
+    .where(Answer.submission_id == bindparam("submission_id"), Answer.question == bindparam("question"))
+    .with_for_update()
+)
+
+
 def save_answer(
     db: Database,
     *,
@@ -388,11 +418,7 @@ def save_answer(
             return SaveResult("invalid", question=question, sent=value, problems=[p.message for p in errors])
     with db.write() as s:
         # Re-read inside the write transaction: the status may have changed since.
-        status = s.scalar(
-            select(Submission.status).where(
-                Submission.id == submission.id, Submission.company_id == company.id
-            )
-        )
+        status = s.scalar(_SAVE_STATUS, {"submission_id": submission.id, "company_id": company.id})
         if status is None:
             raise NotFound
         if status not in EDITABLE or not cycle_is_open(cycle):
@@ -400,11 +426,7 @@ def save_answer(
         # FOR UPDATE: on PostgreSQL a concurrent save of the same answer waits here and then reads the
         # version the first one wrote, so it reports a conflict instead of overwriting it. (SQLite's
         # write transactions are serialised already; the clause is not emitted there.)
-        answer = s.scalar(
-            select(Answer)
-            .where(Answer.submission_id == submission.id, Answer.question == question_id)
-            .with_for_update()
-        )
+        answer = s.scalar(_SAVE_ANSWER, {"submission_id": submission.id, "question": question_id})
         if answer is not None and answer.value == value:
             return SaveResult("saved", question=question, answer=answer)
         current_version = 0 if answer is None else answer.version

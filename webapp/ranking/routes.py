@@ -18,7 +18,7 @@ def query_dict(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return {key: request.query_params.getall(key) for key in request.query_params}
 
 
-@get("/taskforce", sync_to_thread=True)
+@get("/taskforce", sync_to_thread=False)  # read-only: on the event loop, see webapp.app
 def ranking(request: Request, current: CurrentUser) -> Response[str]:
     scope = scope_of(current)
     ctx = ctx_of(request)
