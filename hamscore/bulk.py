@@ -150,11 +150,12 @@ def score_frame(q: Questionnaire, frame: Frame, *, mode: str = "self") -> Frame:
     if mode not in MODES:
         raise ValueError(f"mode must be 'self' or 'verified', not {mode!r}")
     lazy = frame.lazy()
-    scored = _compiled(q._engine, lazy.collect_schema(), verified=mode == "verified").apply(lazy)
+    plan = _compiled(q._engine, lazy.collect_schema(), verified=mode == "verified")
     if isinstance(frame, pl.LazyFrame):
-        return scored
+        return plan.apply(lazy)
     # The plan is already as flat as it gets; the optimiser's passes cost more than they save.
-    return scored.collect(engine="in-memory", optimizations=pl.QueryOptFlags.none())
+    results = plan.results(lazy).collect(engine="in-memory", optimizations=pl.QueryOptFlags.none())
+    return pl.concat([frame.select(plan.kept()), results], how="horizontal")
 
 
 _PLANS: dict[tuple[Engine, tuple[tuple[str, Any], ...], bool], _Plan] = {}
@@ -862,13 +863,32 @@ class _Plan:
                    [*score_cols, total, rating.alias("rating"), completeness.alias("completeness"), pl.col("caps")]]
         return [[*scores, *self.cap_results], total_stage, results]
 
+    def kept(self) -> list[str]:
+        """The input columns that pass through (a result column given as input is replaced)."""
+        return [c for c in self.schema.names()
+                if not c.startswith(_INTERNAL) and c not in RESULT_COLUMNS and not c.startswith("score.")]
+
+    def added(self) -> list[str]:
+        return [*(f"score.{key}" for key in self.engine.indicator_ids), *RESULT_COLUMNS]
+
     def apply(self, lazy: pl.LazyFrame) -> pl.LazyFrame:
+        """The input columns, then the results: one chain, which the streaming engine runs in batches."""
         for stage in self.stages:
             lazy = lazy.with_columns(stage)
-        ordered = [c for c in self.schema.names()
-                   if not c.startswith(_INTERNAL) and c not in RESULT_COLUMNS and not c.startswith("score.")]
-        ordered += [f"score.{key}" for key in self.engine.indicator_ids]
-        return lazy.select([*ordered, "total", "rating", "completeness", "caps", "valid"])
+        return lazy.select([*self.kept(), *self.added()])
+
+    def results(self, lazy: pl.LazyFrame) -> pl.LazyFrame:
+        """Only the results. The sums come out of a select, so the last stages run on a narrow
+        frame: the points tables give columns in one chunk, and the next step on a wide frame
+        whose other columns are in several chunks (as Parquet gives them) would first copy every
+        column into one chunk."""
+        sums_at = len(self.stages) - 4
+        for stage in self.stages[:sums_at]:
+            lazy = lazy.with_columns(stage)
+        lazy = lazy.select([_zero(), *self.stages[sums_at]])
+        for stage in self.stages[sums_at + 1:]:
+            lazy = lazy.with_columns(stage)
+        return lazy.select(self.added())
 
 
 class _CapLists:
