@@ -99,10 +99,12 @@ Collect a small lazy frame with ``engine="in-memory"``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import math
+import operator
 import struct
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -155,7 +157,8 @@ def score_frame(q: Questionnaire, frame: Frame, *, mode: str = "self") -> Frame:
         return plan.apply(lazy)
     # The plan is already as flat as it gets; the optimiser's passes cost more than they save.
     results = plan.results(lazy).collect(engine="in-memory", optimizations=pl.QueryOptFlags.none())
-    return pl.concat([frame.select(plan.kept()), results], how="horizontal")
+    kept = plan.kept
+    return pl.concat([frame if len(kept) == frame.width else frame.select(kept), results], how="horizontal")
 
 
 _PLANS: dict[tuple[Engine, tuple[tuple[str, Any], ...], bool], _Plan] = {}
@@ -212,21 +215,21 @@ def _false() -> pl.Expr:
 
 
 def _any(exprs: Sequence[pl.Expr]) -> pl.Expr:
-    if not exprs:
-        return _false()
-    out = exprs[0]
-    for e in exprs[1:]:
-        out = out | e
-    return out
+    return _balanced(exprs, operator.or_) if exprs else _false()
 
 
 def _all(exprs: Sequence[pl.Expr]) -> pl.Expr:
-    if not exprs:
-        return pl.lit(True)
-    out = exprs[0]
-    for e in exprs[1:]:
-        out = out & e
-    return out
+    return _balanced(exprs, operator.and_) if exprs else pl.lit(True)
+
+
+def _balanced(exprs: Sequence[pl.Expr], op: Callable[[pl.Expr, pl.Expr], pl.Expr]) -> pl.Expr:
+    """``op`` over ``exprs`` as a balanced tree (and and or are associative, in Kleene's logic
+    too): planning time grows steeply with an expression's depth, and polars' own
+    all_horizontal and any_horizontal become chains."""
+    level = list(exprs)
+    while len(level) > 1:
+        level = [op(level[i], level[i + 1]) if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]
+    return level[0]
 
 
 _ZERO = _INTERNAL + "zero"
@@ -768,8 +771,8 @@ class _Plan:
         cap_mask, self.cap_results = self._caps()
         sums.extend(cap_mask)
         # Every check is false for a value the single scorer refuses, and true or null otherwise.
-        checks = [*self.checks, *([~pl.any_horizontal(self.refused)] if self.refused else [])]
-        sums.append((pl.all_horizontal(checks).fill_null(True) if checks else pl.lit(True)).alias("valid"))
+        checks = [*self.checks, *([~_any(self.refused)] if self.refused else [])]
+        sums.append(_all(checks).fill_null(True).alias("valid"))
         return sums
 
     def _earned(self, qn: _Question) -> _Lookup | pl.Expr:
@@ -863,8 +866,9 @@ class _Plan:
                    [*score_cols, total, rating.alias("rating"), completeness.alias("completeness"), pl.col("caps")]]
         return [[*scores, *self.cap_results], total_stage, results]
 
+    @functools.cached_property
     def kept(self) -> list[str]:
-        """The input columns that pass through (a result column given as input is replaced)."""
+        """The input columns that pass through, in order (a result column given as input is replaced)."""
         return [c for c in self.schema.names()
                 if not c.startswith(_INTERNAL) and c not in RESULT_COLUMNS and not c.startswith("score.")]
 
@@ -875,7 +879,7 @@ class _Plan:
         """The input columns, then the results: one chain, which the streaming engine runs in batches."""
         for stage in self.stages:
             lazy = lazy.with_columns(stage)
-        return lazy.select([*self.kept(), *self.added()])
+        return lazy.select([*self.kept, *self.added()])
 
     def results(self, lazy: pl.LazyFrame) -> pl.LazyFrame:
         """Only the results. The sums come out of a select, so the last stages run on a narrow
