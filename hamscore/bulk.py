@@ -104,6 +104,7 @@ import itertools
 import math
 import operator
 import struct
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -163,18 +164,21 @@ def score_frame(q: Questionnaire, frame: Frame, *, mode: str = "self") -> Frame:
 
 _PLANS: dict[tuple[Engine, tuple[tuple[str, Any], ...], bool], _Plan] = {}
 _PLANS_KEPT = 16
+_PLANS_LOCK = threading.Lock()  # score_frame may be called from several threads (a web server's)
 
 
 def _compiled(engine: Engine, schema: pl.Schema, *, verified: bool) -> _Plan:
     """The plan for this definition, input schema and mode, compiled once and reused: building
     the expressions of a 140-question definition costs more than scoring 10,000 rows."""
     key = (engine, tuple((name, _dtype_key(dtype)) for name, dtype in schema.items()), verified)
-    plan = _PLANS.pop(key, None)
+    with _PLANS_LOCK:
+        plan = _PLANS.pop(key, None)
     if plan is None:
         plan = _Plan(engine, schema, verified=verified)
-    _PLANS[key] = plan  # most recently used last
-    while len(_PLANS) > _PLANS_KEPT:
-        del _PLANS[next(iter(_PLANS))]
+    with _PLANS_LOCK:
+        _PLANS[key] = plan  # most recently used last
+        while len(_PLANS) > _PLANS_KEPT:
+            del _PLANS[next(iter(_PLANS))]
     return plan
 
 
