@@ -93,7 +93,7 @@ def section(
     return _section(request, current, state, indicator_id)
 
 
-@post("/submissions/{submission_id:int}/answers/{question_id:str}", sync_to_thread=True)
+@post("/submissions/{submission_id:int}/answers/{question_id:str}", sync_to_thread=False)  # see webapp.app
 def save(
     request: Request,
     current: CurrentUser,

@@ -132,19 +132,23 @@ class IndicatorProgress:
 
 @dataclass
 class FormState:
-    """Everything the form needs: the definition, stored answers, what applies now, progress."""
+    """Everything the form needs: the definition, stored answers, what applies now, progress.
+
+    Answers and evidence are read-only rows carrying the columns the form uses (an answer's ``value``,
+    ``version`` and ``updated_by``; a file's ``id``, ``filename``, ``size``, ``status``, ``reused_from``).
+    """
 
     questionnaire: Any
     company: Company
     submission: Submission
     cycle: Cycle
-    answers: dict[str, Answer]
-    evidence: dict[str, list[Evidence]]
+    answers: dict[str, Any]
+    evidence: dict[str, list[Any]]
     applicable: frozenset[str]
     indicators: list[IndicatorProgress]
     completeness: float
     editors: dict[int, str] = field(default_factory=dict)
-    previous_evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    previous_evidence: dict[str, list[Any]] = field(default_factory=dict)
 
     @property
     def editable(self) -> bool:
@@ -172,7 +176,7 @@ class FormState:
         return 0 if answer is None else answer.version
 
 
-def evidence_status(files: list[Evidence]) -> str | None:
+def evidence_status(files: list[Any]) -> str | None:
     statuses = {f.status for f in files}
     for status in ("verified", "provided", "rejected"):
         if status in statuses:
@@ -181,7 +185,7 @@ def evidence_status(files: list[Evidence]) -> str | None:
 
 
 def build_document(
-    q: Any, company: Company, answers: dict[str, Answer], evidence: dict[str, list[Evidence]]
+    q: Any, company: Company, answers: dict[str, Any], evidence: dict[str, list[Any]]
 ) -> dict[str, Any]:
     doc_evidence = {qid: status for qid, files in evidence.items() if (status := evidence_status(files))}
     return {
@@ -227,13 +231,23 @@ _FORM_HEAD = (
     .join(Cycle, Cycle.id == Submission.cycle_id)
     .where(Submission.id == bindparam("submission_id"), Submission.company_id == bindparam("company_id"))
 )
+# Answers and evidence come as plain rows with the attributes the form reads, not as ORM objects: a
+# company can have hundreds of answers and files, and the form never changes them.
 _FORM_ANSWERS = (
-    select(Answer, User.name)
+    select(Answer.question, Answer.value, Answer.version, Answer.updated_by, User.name.label("editor"))
     .outerjoin(User, User.id == Answer.updated_by)
     .where(Answer.submission_id == bindparam("submission_id"))
 )
 _FORM_EVIDENCE = (
-    select(Evidence)
+    select(
+        Evidence.id,
+        Evidence.submission_id,
+        Evidence.question,
+        Evidence.filename,
+        Evidence.size,
+        Evidence.status,
+        Evidence.reused_from,
+    )
     .where(
         Evidence.submission_id.in_(bindparam("submission_ids", expanding=True)),
         Evidence.company_id == bindparam("company_id"),
@@ -250,16 +264,16 @@ def form_state(db: Database, registry: Registry, *, company: Company, submission
         if row is None:
             raise NotFound
         submission, cycle, previous_id = row
-        answers: dict[str, Answer] = {}
+        answers: dict[str, Any] = {}
         editors: dict[int, str] = {}
-        for answer, editor in s.execute(_FORM_ANSWERS, {"submission_id": submission.id}):
+        for answer in s.execute(_FORM_ANSWERS, {"submission_id": submission.id}):
             answers[answer.question] = answer
-            if editor is not None:
-                editors[answer.updated_by] = editor
-        evidence: dict[str, list[Evidence]] = {}
-        previous_evidence: dict[str, list[Evidence]] = {}
+            if answer.editor is not None:
+                editors[answer.updated_by] = answer.editor
+        evidence: dict[str, list[Any]] = {}
+        previous_evidence: dict[str, list[Any]] = {}
         ids = [submission.id] if previous_id is None else [submission.id, previous_id]
-        for ev in s.scalars(_FORM_EVIDENCE, {"submission_ids": ids, "company_id": company.id}):
+        for ev in s.execute(_FORM_EVIDENCE, {"submission_ids": ids, "company_id": company.id}):
             into = evidence if ev.submission_id == submission.id else previous_evidence
             into.setdefault(ev.question, []).append(ev)
     state = FormState(
