@@ -111,7 +111,6 @@ import functools
 import itertools
 import math
 import operator
-import struct
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -123,6 +122,7 @@ from hamscore.conditions import And as AndNode
 from hamscore.conditions import Answered, Cmp, ListLit, Lit, Node, Not, Ref, parse, references
 from hamscore.conditions import Or as OrNode
 from hamscore.questionnaire import Questionnaire
+from hamscore.rounding import threshold
 from hamscore.scoring import DOCUMENT_KEYS, FREE, MODES, MULTI, NUMBER, SINGLE, Engine, QuestionPlan
 
 __all__ = ["frame_from_documents", "rank_frame", "read_frame", "score_frame", "write_frame"]
@@ -197,29 +197,6 @@ def _dtype_key(dtype: Any) -> Any:
     if isinstance(dtype, pl.List):
         return ("list", _dtype_key(dtype.inner))
     return dtype
-
-
-def _smallest_rounding_to_at_least(limit: float) -> float:
-    """The smallest float ``t`` with ``round(t, 6) >= limit``; ``round`` is monotone, so
-    ``round(x, 6) >= limit`` exactly when ``x >= t``."""
-
-    def key(x: float) -> int:
-        (bits,) = struct.unpack("<q", struct.pack("<d", x))
-        return int(bits) if bits >= 0 else -(bits & 0x7FFFFFFFFFFFFFFF)
-
-    def value(k: int) -> float:
-        bits = k if k >= 0 else (-k) | -0x8000000000000000
-        (x,) = struct.unpack("<d", struct.pack("<q", bits))
-        return float(x)
-
-    lo, hi = key(limit - 1.0), key(limit + 1.0)  # round(lo) < limit <= round(hi)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if round(value(mid), 6) >= limit:
-            hi = mid
-        else:
-            lo = mid
-    return value(hi)
 
 
 def _false() -> pl.Expr:
@@ -863,9 +840,9 @@ class _Plan:
         total, worst = pl.col("total"), pl.col(f"{_INTERNAL}worst_cap")
         band: Any = pl
         for i, band_min, min_indicator in engine.band_limits:
-            fits = total >= _smallest_rounding_to_at_least(band_min)
+            fits = total >= threshold(band_min)
             if min_indicator is not None:
-                t = _smallest_rounding_to_at_least(min_indicator)
+                t = threshold(min_indicator)
                 fits = fits & _all([s.is_null() | (s >= t) for s in score_cols])
             band = band.when(fits).then(pl.lit(i))
         band = band.otherwise(pl.lit(len(engine.levels) - 1))
