@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.web_load import Connection, free_port, percentile, setup  # noqa: E402
+from benchmarks.web_load import Connection, free_port, open_all, percentile, setup  # noqa: E402
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 MIX = {"form": 35, "autosave": 40, "upload": 5, "result": 10, "ranking": 10}
@@ -233,7 +233,7 @@ class Mix:
 async def run_mix(port: int, mix: Mix, *, rate: float | None, seconds: float, connections: int) -> dict:
     """Open loop at ``rate`` requests/s, or closed loop (saturation) when ``rate`` is None."""
     conns = [Connection(port, "") for _ in range(connections)]
-    await asyncio.gather(*(c.open() for c in conns))
+    await open_all(conns)
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     queue: asyncio.Queue[tuple[float, str] | None] = asyncio.Queue()

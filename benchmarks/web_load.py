@@ -69,6 +69,15 @@ class Connection:
         self.writer.close()
 
 
+async def open_all(conns: list[Connection]) -> None:
+    """Open the connections one after another, a few milliseconds apart, as clients arrive. Opened all in
+    the same instant, they would all be accepted by whichever server worker woke first, and the other
+    workers of ``hamscore serve --workers N`` would sit idle for the whole run."""
+    for conn in conns:
+        await conn.open()
+        await asyncio.sleep(0.005)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -184,7 +193,7 @@ async def steady(
 ) -> dict[str, float]:
     """Open loop at ``rate`` requests/s; latency from each request's scheduled start."""
     conns = [Connection(port, cookies) for _ in range(connections)]
-    await asyncio.gather(*(c.open() for c in conns))
+    await open_all(conns)
     queue: asyncio.Queue[float | None] = asyncio.Queue()
     latencies: list[float] = []
     failures = 0
@@ -228,7 +237,7 @@ async def steady(
 
 async def saturate(port: int, cookies: str, make, seconds: float, connections: int) -> dict[str, float]:
     conns = [Connection(port, cookies) for _ in range(connections)]
-    await asyncio.gather(*(c.open() for c in conns))
+    await open_all(conns)
     end = time.perf_counter() + seconds
     count = 0
     failures = 0
