@@ -4,6 +4,8 @@
 On SQLite a write transaction starts with ``BEGIN IMMEDIATE``: it takes the write lock up front (waiting
 up to ``busy_timeout``) instead of upgrading a read lock half-way, which is what raises "database is
 locked" under concurrent writers. Reads start a deferred transaction and never block writers (WAL).
+On PostgreSQL reads run in autocommit: each statement sees the latest committed data, as it would at
+READ COMMITTED inside a transaction, without the BEGIN and ROLLBACK round trips.
 """
 
 from __future__ import annotations
@@ -37,7 +39,10 @@ class Database:
         else:
             # hide_parameters: error messages (and so logs) never carry bound values such as answers.
             self.engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL reads run without a transaction: at READ COMMITTED every statement takes its own
+        # snapshot anyway, so BEGIN and ROLLBACK would only add two round trips to every read.
+        reader = self.engine if self.sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._read = sessionmaker(reader, expire_on_commit=False)
         self._write = sessionmaker(self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
         self._write_lock = threading.Lock()
         self._checkpointer: _Checkpointer | None = None
