@@ -129,7 +129,7 @@ def now() -> dt.datetime:
 
 # Built once: every request that carries a session cookie runs it.
 _CURRENT = (
-    select(Session, User, Company)
+    select(Session.expires_at, User, Company)
     .join(User, User.id == Session.user_id)
     .outerjoin(Company, Company.id == User.company_id)
     .where(Session.id_hash == bindparam("id_hash"))
@@ -150,12 +150,12 @@ def load_current(request: Request[Any, Any, Any]) -> Current:
     moment = now()
     with ctx.db.read() as db:
         row = db.execute(_CURRENT, {"id_hash": id_hash}).first()
-        if row is None or row[0].expires_at <= moment:
+        if row is None or row[0] <= moment:
             return Current(user=None, company=None, lang=pick_language(lang_cookie), csrf_token=token)
-        session, user, company = row
+        expires_at, user, company = row
     # Sliding expiry, written at most once per tenth of the lifetime to keep reads read-only.
     lifetime = dt.timedelta(minutes=settings.session_minutes)
-    if session.expires_at - moment < lifetime * 0.9:
+    if expires_at - moment < lifetime * 0.9:
         with ctx.db.write() as db:
             db.execute(
                 Session.__table__.update()
