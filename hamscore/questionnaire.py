@@ -13,7 +13,7 @@ from hamscore.checks import check_definition
 from hamscore.loading import Source, decode_definition, read_source
 from hamscore.model import Definition, Indicator, Question, Text
 from hamscore.problems import AnswerError, Code, DefinitionError, Problem
-from hamscore.scoring import MODES, Engine, InvalidAnswers
+from hamscore.scoring import MODES, Engine, InvalidAnswers, answer_problem
 from hamscore.text import text
 from hamscore.validation import validate_document
 
@@ -157,6 +157,32 @@ class Questionnaire:
         ['UNKNOWN_OPTION']
         """
         return validate_document(self._engine, doc)
+
+    def check_answer(self, question_id: str, value: Any) -> Problem | None:
+        """The problem with one answer to one question, or None when it is a valid answer.
+
+        For checking a single field as it is typed or saved, without building a whole document.
+        An empty answer (``None`` or ``""``) is valid: it means unanswered.
+
+        >>> q = load(EXAMPLE)
+        >>> q.check_answer("has_policy", "yes") is None
+        True
+        >>> print(q.check_answer("has_policy", "maybe"))
+        answers.has_policy: UNKNOWN_OPTION 'maybe' is not an option of this question (give one of: yes, no)
+        """
+        location = f"answers.{question_id}"
+        plan = self._engine.by_id.get(question_id)
+        if plan is None:
+            return Problem(code=Code.UNKNOWN_QUESTION, location=location,
+                           message=f"no question has the id {question_id!r}",
+                           hint="check the id against the questionnaire")
+        if value is None or value == "":
+            return None
+        found = answer_problem(plan, value)
+        if found is None:
+            return None
+        code, message, hint = found
+        return Problem(code=code, location=location, message=message, hint=hint)
 
     def score(self, doc: Any, *, mode: str = "self", lang: str | None = None) -> Assessment:
         """Score one answers document; raises :class:`AnswerError` with every problem if it is invalid.

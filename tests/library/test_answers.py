@@ -10,6 +10,7 @@ import math
 
 import pytest
 
+import hamscore
 from hamscore import AnswerError, Code
 
 BAKERY = """
@@ -274,3 +275,52 @@ def test_a_kept_answer_counts_again_when_the_question_applies_again(load):
     a = q.score(doc)
     assert (a.indicators["wages"].earned, a.indicators["wages"].possible) == (8.0, 9.0)
     assert a.total == 800 / 9
+
+
+def test_one_answer_can_be_checked_on_its_own_as_the_whole_document_would_check_it():
+    """Budi saves one field at a time; checking it alone gives the same problem as the whole document."""
+    q = hamscore.load(ONE_OF_EACH_FOR_CHECK)
+    for question, value in [("pilih", "mungkin"), ("banyak", ["a", "a"]), ("angka", float("nan")),
+                            ("tanggal", "31-03-2026"), ("pilih", "na"), ("banyak", ["na"])]:
+        alone = q.check_answer(question, value)
+        whole = [p for p in q.validate({"answers": {question: value}}) if p.is_error]
+        assert alone is not None
+        assert [alone] == whole
+    assert q.check_answer("pilih", "ya") is None
+    assert q.check_answer("pilih", "") is None
+    assert q.check_answer("banyak", []) is None
+    unknown = q.check_answer("tidak_ada", "ya")
+    assert unknown is not None
+    assert (unknown.code, unknown.location) == (hamscore.Code.UNKNOWN_QUESTION, "answers.tidak_ada")
+
+
+ONE_OF_EACH_FOR_CHECK = """
+id = "satu"
+version = "1"
+title = "Satu"
+languages = ["id"]
+[rating]
+bands = [{ level = "green", min = 80 }, { level = "red", min = 0 }]
+[[indicators]]
+id = "semua"
+title = "Semua"
+[[indicators.questions]]
+id = "pilih"
+type = "single"
+text = "Pilih"
+options = [{ id = "ya", label = "Ya", points = 1 }, { id = "tidak", label = "Tidak", points = 0 }]
+[[indicators.questions]]
+id = "banyak"
+type = "multi"
+text = "Banyak"
+options = [{ id = "a", label = "A", points = 1 }, { id = "b", label = "B", points = 1 }]
+[[indicators.questions]]
+id = "angka"
+type = "number"
+text = "Angka"
+bands = [{ min = 0, points = 1 }]
+[[indicators.questions]]
+id = "tanggal"
+type = "date"
+text = "Tanggal"
+"""

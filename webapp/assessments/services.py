@@ -420,16 +420,9 @@ def save_answer(
     except ValueError:
         sent_version = -1
     if value is not None:
-        doc = {
-            "questionnaire": q.id,
-            "version": q.version,
-            "profile": profile_of(company),
-            "answers": {question_id: value},
-            "evidence": {},
-        }
-        errors = [p for p in q.validate(doc) if p.severity == "error" and question_id in str(p.location)]
-        if errors:
-            return SaveResult("invalid", question=question, sent=value, problems=[p.message for p in errors])
+        problem = q.check_answer(question_id, value)
+        if problem is not None:
+            return SaveResult("invalid", question=question, sent=value, problems=[problem.message])
     with db.write() as s:
         # Re-read inside the write transaction: the status may have changed since.
         status = s.scalar(_SAVE_STATUS, {"submission_id": submission.id, "company_id": company.id})
