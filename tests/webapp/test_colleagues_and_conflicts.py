@@ -83,3 +83,14 @@ def test_an_answer_kept_in_the_browser_is_saved_after_logging_in_again(siti, cyc
     assert answer(siti, sid, "hours", "38", version=0).status_code == 200
     with ctx.db.read() as s:
         assert s.scalar(select(Answer.value).where(Answer.question == "hours")) == 38
+
+
+def test_an_option_the_question_does_not_have_is_refused_and_nothing_is_stored(siti, cycle, start, answer, ctx):
+    sid = start(siti, cycle)
+    assert answer(siti, sid, "policy", "yes").status_code == 200
+    response = answer(siti, sid, "policy", "mungkin", version=1)
+    assert response.status_code == 422
+    assert "Tidak tersimpan: pilihan ini tidak ada pada pertanyaan ini" in response.text
+    with ctx.db.read() as s:
+        stored = s.scalar(select(Answer).where(Answer.question == "policy"))
+    assert (stored.value, stored.version) == ("yes", 1)

@@ -395,6 +395,10 @@ _SAVE_ANSWER = (
 )
 
 
+# The library's problem codes, as the form's catalogue says them to the company.
+_PROBLEM_KEYS = {"UNKNOWN_OPTION": "answer.not_an_option", "NA_NOT_ALLOWED": "answer.na_not_allowed"}
+
+
 def save_answer(
     db: Database,
     *,
@@ -422,7 +426,8 @@ def save_answer(
     if value is not None:
         problem = q.check_answer(question_id, value)
         if problem is not None:
-            return SaveResult("invalid", question=question, sent=value, problems=[problem.message])
+            key = _PROBLEM_KEYS.get(problem.code.value, "answer.not_acceptable")
+            return SaveResult("invalid", question=question, sent=value, problems=[key])
     with db.write() as s:
         # Re-read inside the write transaction: the status may have changed since.
         status = s.scalar(_SAVE_STATUS, {"submission_id": submission.id, "company_id": company.id})
