@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+import hamscore
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -100,12 +102,13 @@ def server(tmp_path: Path, questionnaire_text: str) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'var' / 'hamscore.db'}"
     qdir = tmp_path / "questionnaires"
     qdir.mkdir()
-    (qdir / "bham-test.toml").write_text(questionnaire_text, encoding="utf-8")
+    (qdir / "questionnaire.toml").write_text(questionnaire_text, encoding="utf-8")
     db = Database(url, checkpoint_seconds=0)
     upgrade(db)
     registry = Registry(db)
     assert registry.sync_directory(qdir) == []
-    definition = registry.find("bham-test", "1")
+    loaded = hamscore.load(questionnaire_text)
+    definition = registry.find(loaded.id, loaded.version)
     today = dt.date.today()
     create_cycle(
         db,
