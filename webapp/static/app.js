@@ -133,6 +133,22 @@
     });
   }
 
+  // A choice list that htmx refreshes (the regencies of a province) keeps what the person chose
+  // while the request was under way, when that choice is still offered: a late answer must never
+  // undo a selection.
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var target = evt.detail.target;
+    if (target && target.tagName === "SELECT") { target.setAttribute("data-keep", target.value); }
+  });
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    var target = evt.detail.target;
+    if (!target || target.tagName !== "SELECT" || !target.hasAttribute("data-keep")) { return; }
+    var keep = target.getAttribute("data-keep");
+    target.removeAttribute("data-keep");
+    var offered = Array.prototype.some.call(target.options, function (o) { return o.value === keep; });
+    if (keep && offered) { target.value = keep; }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSettle", function (evt) {
     if (evt.detail.elt && evt.detail.elt.id === "workspace") { init(evt.detail.elt); }
