@@ -10,10 +10,10 @@ import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -54,7 +54,7 @@ def today() -> dt.date:
     return now().date()
 
 
-def cycle_is_open(cycle: Cycle) -> bool:
+def cycle_is_open(cycle: Cycle | FormCycle) -> bool:
     return cycle.opens_on <= today() <= cycle.closes_on
 
 
@@ -140,9 +140,9 @@ class FormState:
 
     questionnaire: Any
     company: Company
-    submission: Submission
-    cycle: Cycle
-    answers: dict[str, Any]
+    submission: FormSubmission
+    cycle: FormCycle
+    answers: dict[str, StoredAnswer]
     evidence: dict[str, list[Any]]
     applicable: frozenset[str]
     indicators: list[IndicatorProgress]
@@ -211,14 +211,53 @@ def progress(q: Any, applicable: frozenset[str], answered: set[str]) -> list[Ind
     return rows
 
 
-# The form's queries are built once: building a statement and its cache key costs more Python than
-# SQLite takes to run it, and the form is read on every section view and every autosave.
+class FormSubmission(NamedTuple):
+    """The columns of a submission the form reads."""
+
+    id: int
+    company_id: int
+    cycle_id: int
+    status: str
+    round: int
+
+
+class FormCycle(NamedTuple):
+    """The columns of a cycle the form reads."""
+
+    id: int
+    name: str
+    definition_id: int
+    opens_on: dt.date
+    closes_on: dt.date
+
+
+class StoredAnswer(NamedTuple):
+    """One stored answer as the form reads it; ``editor`` is the name of the user who saved it last."""
+
+    question: str
+    value: Any
+    version: int
+    updated_by: int | None
+    editor: str | None = None
+
+
+# The form's queries are built once and return plain rows on a plain connection (see Database.rows):
+# building a statement and its cache key, or an ORM object per row, costs more Python than SQLite takes
+# to run them, and the form is read on every section view and every autosave.
 _PREVIOUS = aliased(Submission)
 _PREVIOUS_CYCLE = aliased(Cycle)
 _FORM_HEAD = (
     select(
-        Submission,
-        Cycle,
+        Submission.id,
+        Submission.company_id,
+        Submission.cycle_id,
+        Submission.status,
+        Submission.round,
+        Cycle.id,
+        Cycle.name,
+        Cycle.definition_id,
+        Cycle.opens_on,
+        Cycle.closes_on,
         # The company's submission in the latest cycle that opened before this one (see previous_submission).
         select(_PREVIOUS.id)
         .join(_PREVIOUS_CYCLE, _PREVIOUS_CYCLE.id == _PREVIOUS.cycle_id)
@@ -231,8 +270,6 @@ _FORM_HEAD = (
     .join(Cycle, Cycle.id == Submission.cycle_id)
     .where(Submission.id == bindparam("submission_id"), Submission.company_id == bindparam("company_id"))
 )
-# Answers and evidence come as plain rows with the attributes the form reads, not as ORM objects: a
-# company can have hundreds of answers and files, and the form never changes them.
 _FORM_ANSWERS = (
     select(Answer.question, Answer.value, Answer.version, Answer.updated_by, User.name.label("editor"))
     .outerjoin(User, User.id == Answer.updated_by)
@@ -259,21 +296,21 @@ _FORM_EVIDENCE = (
 def form_state(db: Database, registry: Registry, *, company: Company, submission_id: int) -> FormState:
     """The company's form in three queries: submission with cycle and previous submission, answers with
     their editors, and the evidence of both submissions."""
-    with db.read() as s:
-        row = s.execute(_FORM_HEAD, {"submission_id": submission_id, "company_id": company.id}).first()
+    with db.rows() as conn:
+        row = conn.execute(_FORM_HEAD, {"submission_id": submission_id, "company_id": company.id}).first()
         if row is None:
             raise NotFound
-        submission, cycle, previous_id = row
-        answers: dict[str, Any] = {}
+        submission, cycle, previous_id = FormSubmission(*row[:5]), FormCycle(*row[5:10]), row[10]
+        answers: dict[str, StoredAnswer] = {}
         editors: dict[int, str] = {}
-        for answer in s.execute(_FORM_ANSWERS, {"submission_id": submission.id}):
-            answers[answer.question] = answer
+        for answer in conn.execute(_FORM_ANSWERS, {"submission_id": submission.id}):
+            answers[answer.question] = StoredAnswer(*answer)
             if answer.editor is not None:
                 editors[answer.updated_by] = answer.editor
         evidence: dict[str, list[Any]] = {}
         previous_evidence: dict[str, list[Any]] = {}
         ids = [submission.id] if previous_id is None else [submission.id, previous_id]
-        for ev in s.execute(_FORM_EVIDENCE, {"submission_ids": ids, "company_id": company.id}):
+        for ev in conn.execute(_FORM_EVIDENCE, {"submission_ids": ids, "company_id": company.id}):
             into = evidence if ev.submission_id == submission.id else previous_evidence
             into.setdefault(ev.question, []).append(ev)
     state = FormState(
@@ -304,7 +341,7 @@ def derive(state: FormState) -> FormState:
     return state
 
 
-def with_answer(state: FormState, answer: Answer, *, editor: User | None = None) -> FormState:
+def with_answer(state: FormState, answer: StoredAnswer, *, editor: Any = None) -> FormState:
     """The state after ``answer`` was stored (no database round trip)."""
     answers = {**state.answers, answer.question: answer}
     editors = dict(state.editors)
@@ -370,7 +407,7 @@ class SaveResult:
     # "saved", "conflict", "invalid" or "closed".
     outcome: str
     question: Any = None
-    answer: Answer | None = None
+    answer: StoredAnswer | None = None
     sent: Any = None
     problems: list[str] = field(default_factory=list)
     editor: str | None = None
@@ -385,13 +422,26 @@ def find_question(q: Any, question_id: str) -> Any:
     raise NotFound
 
 
+# The autosave's statements, built once and run on a plain connection (see Database.transaction).
 _SAVE_STATUS = select(Submission.status).where(
     Submission.id == bindparam("submission_id"), Submission.company_id == bindparam("company_id")
 )
 _SAVE_ANSWER = (
-    select(Answer)
+    select(Answer.id, Answer.question, Answer.value, Answer.version, Answer.updated_by)
     .where(Answer.submission_id == bindparam("submission_id"), Answer.question == bindparam("question"))
     .with_for_update()
+)
+_SAVE_EDITOR = select(User.name).where(User.id == bindparam("user_id"))
+_INSERT_ANSWER = insert(Answer)
+_UPDATE_ANSWER = (
+    update(Answer)
+    .where(Answer.id == bindparam("answer_id"))
+    .values(
+        value=bindparam("new_value", type_=Answer.__table__.c.value.type),
+        version=bindparam("new_version"),
+        updated_by=bindparam("user_id"),
+        updated_at=bindparam("moment", type_=Answer.__table__.c.updated_at.type),
+    )
 )
 
 
@@ -413,7 +463,7 @@ def save_answer(
     definition). Re-sending the value that is already stored is a success whatever the version, so a retry
     after a lost response does not show a false conflict.
     """
-    submission, cycle, q, company = state.submission, state.cycle, state.questionnaire, state.company
+    q = state.questionnaire
     question = find_question(q, question_id)
     try:
         value = parse_answer(question, data)
@@ -428,46 +478,64 @@ def save_answer(
         if problem is not None:
             key = _PROBLEM_KEYS.get(problem.code.value, "answer.not_acceptable")
             return SaveResult("invalid", question=question, sent=value, problems=[key])
-    with db.write() as s:
-        # Re-read inside the write transaction: the status may have changed since.
-        status = s.scalar(_SAVE_STATUS, {"submission_id": submission.id, "company_id": company.id})
-        if status is None:
-            raise NotFound
-        if status not in EDITABLE or not cycle_is_open(cycle):
-            return SaveResult("closed", question=question)
-        # FOR UPDATE: on PostgreSQL a concurrent save of the same answer waits here and then reads the
-        # version the first one wrote, so it reports a conflict instead of overwriting it. (SQLite's
-        # write transactions are serialised already; the clause is not emitted there.)
-        answer = s.scalar(_SAVE_ANSWER, {"submission_id": submission.id, "question": question_id})
-        if answer is not None and answer.value == value:
-            return SaveResult("saved", question=question, answer=answer)
-        current_version = 0 if answer is None else answer.version
-        if sent_version != current_version:
-            editor = s.get(User, answer.updated_by) if answer is not None and answer.updated_by else None
-            return SaveResult(
-                "conflict",
-                question=question,
-                answer=answer,
-                sent=value,
-                editor=editor.name if editor else None,
+    try:
+        with db.transaction() as conn:
+            return _store_answer(
+                conn, state=state, user=user, question=question, value=value, sent_version=sent_version
             )
-        if answer is None:
-            answer = Answer(
-                submission_id=submission.id, question=question_id, value=value, version=1, updated_by=user.id
-            )
-            s.add(answer)
-        else:
-            answer.value = value
-            answer.version += 1
-            answer.updated_by = user.id
-            answer.updated_at = now()
-        try:
-            s.flush()
-        except IntegrityError:
-            # A colleague created the same answer in the same instant.
-            s.rollback()
-            return SaveResult("conflict", question=question, sent=value)
-    return SaveResult("saved", question=question, answer=answer)
+    except IntegrityError:
+        # A colleague created the same answer in the same instant (the transaction was rolled back).
+        return SaveResult("conflict", question=question, sent=value)
+
+
+def _store_answer(
+    conn: Any, *, state: FormState, user: User, question: Any, value: Any, sent_version: int
+) -> SaveResult:
+    """The autosave's write transaction: re-check, then insert or update the one answer."""
+    submission = state.submission
+    # Re-read inside the write transaction: the status may have changed since.
+    status = conn.scalar(_SAVE_STATUS, {"submission_id": submission.id, "company_id": state.company.id})
+    if status is None:
+        raise NotFound
+    if status not in EDITABLE or not cycle_is_open(state.cycle):
+        return SaveResult("closed", question=question)
+    # FOR UPDATE: on PostgreSQL a concurrent save of the same answer waits here and then reads the
+    # version the first one wrote, so it reports a conflict instead of overwriting it. (SQLite's
+    # write transactions are serialised already; the clause is not emitted there.)
+    row = conn.execute(_SAVE_ANSWER, {"submission_id": submission.id, "question": question.id}).first()
+    stored = None if row is None else StoredAnswer(row.question, row.value, row.version, row.updated_by)
+    if stored is not None and stored.value == value:
+        return SaveResult("saved", question=question, answer=stored)
+    current_version = 0 if stored is None else stored.version
+    if sent_version != current_version:
+        editor = None
+        if stored is not None and stored.updated_by:
+            editor = conn.scalar(_SAVE_EDITOR, {"user_id": stored.updated_by})
+        return SaveResult("conflict", question=question, answer=stored, sent=value, editor=editor)
+    if row is None:
+        conn.execute(
+            _INSERT_ANSWER,
+            {
+                "submission_id": submission.id,
+                "question": question.id,
+                "value": value,
+                "version": 1,
+                "updated_by": user.id,
+            },
+        )
+    else:
+        conn.execute(
+            _UPDATE_ANSWER,
+            {
+                "answer_id": row.id,
+                "new_value": value,
+                "new_version": current_version + 1,
+                "user_id": user.id,
+                "moment": now(),
+            },
+        )
+    saved = StoredAnswer(question.id, value, current_version + 1, user.id, user.name)
+    return SaveResult("saved", question=question, answer=saved)
 
 
 @dataclass

@@ -42,8 +42,11 @@ class Database:
         # PostgreSQL reads run without a transaction: at READ COMMITTED every statement takes its own
         # snapshot anyway, so BEGIN and ROLLBACK would only add two round trips to every read.
         reader = self.engine if self.sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        writer = self.engine.execution_options(**{_WRITE: True})
+        self._reader = reader
+        self._writer = writer
         self._read = sessionmaker(reader, expire_on_commit=False)
-        self._write = sessionmaker(self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
+        self._write = sessionmaker(writer, expire_on_commit=False)
         self._write_lock = threading.Lock()
         self._checkpointer: _Checkpointer | None = None
         if self.sqlite and checkpoint_seconds > 0:
@@ -66,6 +69,28 @@ class Database:
         # busy handler, which polls with sleeps of up to 100 ms; other processes still wait via busy_timeout.
         with self._write_lock, self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def rows(self) -> Iterator[Connection]:
+        """A read on a plain connection, for Core statements that return rows.
+
+        The hot paths (the session lookup, a form section, an autosave) read this way: an ORM session
+        builds an identity map and instruments an object per row, which costs more Python than SQLite
+        takes to run their few indexed queries.
+        """
+        with self._reader.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """Like ``write()``, on a plain connection: commits at the end of the block, rolls back on an
+        exception."""
+        if not self.sqlite:
+            with self._writer.begin() as connection:
+                yield connection
+            return
+        with self._write_lock, self._writer.begin() as connection:
+            yield connection
 
     def start(self) -> None:
         if self._checkpointer:
@@ -108,6 +133,28 @@ class _Checkpointer:
         self.seconds = seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def rows(self) -> Iterator[Connection]:
+        """A read on a plain connection, for Core statements that return rows.
+
+        The hot paths (the session lookup, a form section, an autosave) read this way: an ORM session
+        builds an identity map and instruments an object per row, which costs more Python than SQLite
+        takes to run their few indexed queries.
+        """
+        with self._reader.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """Like ``write()``, on a plain connection: commits at the end of the block, rolls back on an
+        exception."""
+        if not self.sqlite:
+            with self._writer.begin() as connection:
+                yield connection
+            return
+        with self._write_lock, self._writer.begin() as connection:
+            yield connection
 
     def start(self) -> None:
         if self._thread is None:
