@@ -277,7 +277,13 @@ def _fill(
             data = _answer(question, weak=weak)
             if data is not None:
                 assessments.save_answer(
-                    db, state=state, user=user, question_id=question.id, data={**data, "version": "0"}
+                    db,
+                    ctx.questionnaires,
+                    company=company,
+                    user=user,
+                    submission_id=submission.id,
+                    question_id=question.id,
+                    data={**data, "version": "0"},
                 )
     if submit:
         result = assessments.submit(

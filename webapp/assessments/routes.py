@@ -105,9 +105,17 @@ def save(
     409 on a conflict with a colleague's newer answer, 422 when the value is not acceptable."""
     user, company = current.require_company()
     ctx = ctx_of(request)
-    # The form is loaded once; the state after the save is derived from it and the stored answer.
-    before = services.form_state(ctx.db, ctx.questionnaires, company=company, submission_id=submission_id)
-    result = services.save_answer(ctx.db, state=before, user=user, question_id=question_id, data=data)
+    # The form is read once, in the save's transaction; the state after the save is derived from it and
+    # the stored answer.
+    before, result = services.save_answer(
+        ctx.db,
+        ctx.questionnaires,
+        company=company,
+        user=user,
+        submission_id=submission_id,
+        question_id=question_id,
+        data=data,
+    )
     state = before
     if result.answer is not None:
         editor = user if result.answer.updated_by == user.id else None

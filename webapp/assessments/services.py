@@ -297,23 +297,31 @@ def form_state(db: Database, registry: Registry, *, company: Company, submission
     """The company's form in three queries: submission with cycle and previous submission, answers with
     their editors, and the evidence of both submissions."""
     with db.rows() as conn:
-        row = conn.execute(_FORM_HEAD, {"submission_id": submission_id, "company_id": company.id}).first()
-        if row is None:
-            raise NotFound
-        submission, cycle, previous_id = FormSubmission(*row[:5]), FormCycle(*row[5:10]), row[10]
-        answers: dict[str, StoredAnswer] = {}
-        editors: dict[int, str] = {}
-        for answer in conn.execute(_FORM_ANSWERS, {"submission_id": submission.id}):
-            answers[answer.question] = StoredAnswer(*answer)
-            if answer.editor is not None:
-                editors[answer.updated_by] = answer.editor
-        evidence: dict[str, list[Any]] = {}
-        previous_evidence: dict[str, list[Any]] = {}
-        ids = [submission.id] if previous_id is None else [submission.id, previous_id]
-        for ev in conn.execute(_FORM_EVIDENCE, {"submission_ids": ids, "company_id": company.id}):
-            into = evidence if ev.submission_id == submission.id else previous_evidence
-            into.setdefault(ev.question, []).append(ev)
-    state = FormState(
+        state = _read_form(conn, registry, _FORM_HEAD, company=company, submission_id=submission_id)
+    return derive(state)
+
+
+def _read_form(
+    conn: Any, registry: Registry, head: Any, *, company: Company, submission_id: int
+) -> FormState:
+    """The form's rows as read on ``conn`` (not yet derived: see ``derive``)."""
+    row = conn.execute(head, {"submission_id": submission_id, "company_id": company.id}).first()
+    if row is None:
+        raise NotFound
+    submission, cycle, previous_id = FormSubmission(*row[:5]), FormCycle(*row[5:10]), row[10]
+    answers: dict[str, StoredAnswer] = {}
+    editors: dict[int, str] = {}
+    for answer in conn.execute(_FORM_ANSWERS, {"submission_id": submission.id}):
+        answers[answer.question] = StoredAnswer(*answer)
+        if answer.editor is not None:
+            editors[answer.updated_by] = answer.editor
+    evidence: dict[str, list[Any]] = {}
+    previous_evidence: dict[str, list[Any]] = {}
+    ids = [submission.id] if previous_id is None else [submission.id, previous_id]
+    for ev in conn.execute(_FORM_EVIDENCE, {"submission_ids": ids, "company_id": company.id}):
+        into = evidence if ev.submission_id == submission.id else previous_evidence
+        into.setdefault(ev.question, []).append(ev)
+    return FormState(
         questionnaire=registry.get(cycle.definition_id),
         company=company,
         submission=submission,
@@ -326,7 +334,6 @@ def form_state(db: Database, registry: Registry, *, company: Company, submission
         editors=editors,
         previous_evidence=previous_evidence,
     )
-    return derive(state)
 
 
 def derive(state: FormState) -> FormState:
@@ -411,7 +418,6 @@ class SaveResult:
     sent: Any = None
     problems: list[str] = field(default_factory=list)
     editor: str | None = None
-    before: frozenset[str] = frozenset()
 
 
 def find_question(q: Any, question_id: str) -> Any:
@@ -422,20 +428,15 @@ def find_question(q: Any, question_id: str) -> Any:
     raise NotFound
 
 
-# The autosave's statements, built once and run on a plain connection (see Database.transaction).
-_SAVE_STATUS = select(Submission.status).where(
-    Submission.id == bindparam("submission_id"), Submission.company_id == bindparam("company_id")
-)
-_SAVE_ANSWER = (
-    select(Answer.id, Answer.question, Answer.value, Answer.version, Answer.updated_by)
-    .where(Answer.submission_id == bindparam("submission_id"), Answer.question == bindparam("question"))
-    .with_for_update()
-)
-_SAVE_EDITOR = select(User.name).where(User.id == bindparam("user_id"))
+# The autosave reads the form inside its write transaction, with the submission's row locked on
+# PostgreSQL (FOR UPDATE): saves of one submission then run one after another, and each sees the answers
+# and the status the previous one committed. A submit, which changes that row, waits for a save in flight
+# and the other way round. (SQLite's write transactions are serialised already; the clause is not emitted.)
+_SAVE_HEAD = _FORM_HEAD.with_for_update(of=Submission)
 _INSERT_ANSWER = insert(Answer)
 _UPDATE_ANSWER = (
     update(Answer)
-    .where(Answer.id == bindparam("answer_id"))
+    .where(Answer.submission_id == bindparam("submission"), Answer.question == bindparam("question_id"))
     .values(
         value=bindparam("new_value", type_=Answer.__table__.c.value.type),
         version=bindparam("new_version"),
@@ -451,72 +452,65 @@ _PROBLEM_KEYS = {"UNKNOWN_OPTION": "answer.not_an_option", "NA_NOT_ALLOWED": "an
 
 def save_answer(
     db: Database,
+    registry: Registry,
     *,
-    state: FormState,
+    company: Company,
     user: User,
+    submission_id: int,
     question_id: str,
     data: dict[str, Any],
-) -> SaveResult:
+) -> tuple[FormState, SaveResult]:
     """Save one answer if the client's ``version`` is the stored one; otherwise report a conflict.
 
-    ``state`` is the company's form as loaded for this request (it names the submission, the cycle and the
-    definition). Re-sending the value that is already stored is a success whatever the version, so a retry
-    after a lost response does not show a false conflict.
+    Returns the form as it was read inside the save's transaction (before the change) and the result.
+    Re-sending the value that is already stored is a success whatever the version, so a retry after a
+    lost response does not show a false conflict.
     """
-    q = state.questionnaire
-    question = find_question(q, question_id)
+    question: Any = None
+    value: Any = None
     try:
-        value = parse_answer(question, data)
-    except AnswerInputError as error:
-        return SaveResult("invalid", question=question, problems=[error.key])
+        with db.transaction() as conn:
+            before = _read_form(conn, registry, _SAVE_HEAD, company=company, submission_id=submission_id)
+            question = find_question(before.questionnaire, question_id)
+            try:
+                value = parse_answer(question, data)
+            except AnswerInputError as error:
+                return derive(before), SaveResult("invalid", question=question, problems=[error.key])
+            if value is not None:
+                problem = before.questionnaire.check_answer(question_id, value)
+                if problem is not None:
+                    key = _PROBLEM_KEYS.get(problem.code.value, "answer.not_acceptable")
+                    return derive(before), SaveResult("invalid", question=question, sent=value, problems=[key])
+            result = _store_answer(conn, before, user=user, question=question, value=value, data=data)
+    except IntegrityError:
+        # A colleague created the same answer in the same instant (the transaction was rolled back).
+        return derive(before), SaveResult("conflict", question=question, sent=value)
+    return derive(before), result
+
+
+def _store_answer(
+    conn: Any, before: FormState, *, user: User, question: Any, value: Any, data: dict[str, Any]
+) -> SaveResult:
+    """Inside the save's transaction: insert or update the one answer, unless the form is closed or the
+    client's version is not the stored one."""
+    if not before.editable:
+        return SaveResult("closed", question=question)
+    stored = before.answers.get(question.id)
+    if stored is not None and stored.value == value:
+        return SaveResult("saved", question=question, answer=stored)
     try:
         sent_version = int(str(data.get("version", "0")))
     except ValueError:
         sent_version = -1
-    if value is not None:
-        problem = q.check_answer(question_id, value)
-        if problem is not None:
-            key = _PROBLEM_KEYS.get(problem.code.value, "answer.not_acceptable")
-            return SaveResult("invalid", question=question, sent=value, problems=[key])
-    try:
-        with db.transaction() as conn:
-            return _store_answer(
-                conn, state=state, user=user, question=question, value=value, sent_version=sent_version
-            )
-    except IntegrityError:
-        # A colleague created the same answer in the same instant (the transaction was rolled back).
-        return SaveResult("conflict", question=question, sent=value)
-
-
-def _store_answer(
-    conn: Any, *, state: FormState, user: User, question: Any, value: Any, sent_version: int
-) -> SaveResult:
-    """The autosave's write transaction: re-check, then insert or update the one answer."""
-    submission = state.submission
-    # Re-read inside the write transaction: the status may have changed since.
-    status = conn.scalar(_SAVE_STATUS, {"submission_id": submission.id, "company_id": state.company.id})
-    if status is None:
-        raise NotFound
-    if status not in EDITABLE or not cycle_is_open(state.cycle):
-        return SaveResult("closed", question=question)
-    # FOR UPDATE: on PostgreSQL a concurrent save of the same answer waits here and then reads the
-    # version the first one wrote, so it reports a conflict instead of overwriting it. (SQLite's
-    # write transactions are serialised already; the clause is not emitted there.)
-    row = conn.execute(_SAVE_ANSWER, {"submission_id": submission.id, "question": question.id}).first()
-    stored = None if row is None else StoredAnswer(row.question, row.value, row.version, row.updated_by)
-    if stored is not None and stored.value == value:
-        return SaveResult("saved", question=question, answer=stored)
     current_version = 0 if stored is None else stored.version
     if sent_version != current_version:
-        editor = None
-        if stored is not None and stored.updated_by:
-            editor = conn.scalar(_SAVE_EDITOR, {"user_id": stored.updated_by})
+        editor = None if stored is None else stored.editor
         return SaveResult("conflict", question=question, answer=stored, sent=value, editor=editor)
-    if row is None:
+    if stored is None:
         conn.execute(
             _INSERT_ANSWER,
             {
-                "submission_id": submission.id,
+                "submission_id": before.submission.id,
                 "question": question.id,
                 "value": value,
                 "version": 1,
@@ -527,7 +521,8 @@ def _store_answer(
         conn.execute(
             _UPDATE_ANSWER,
             {
-                "answer_id": row.id,
+                "submission": before.submission.id,
+                "question_id": question.id,
                 "new_value": value,
                 "new_version": current_version + 1,
                 "user_id": user.id,
