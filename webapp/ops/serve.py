@@ -8,6 +8,7 @@ Workers share nothing but the database (sessions, login rate limits, answers) an
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 
@@ -25,7 +26,20 @@ def worker_app() -> Any:
     app = create_app(Settings.from_env(), migrate=False)
     configure_logging()
     migration_heads()  # read the migration scripts now, not in the first readiness probe
+    app.on_startup.append(_freeze_heap)
     return app
+
+
+def _freeze_heap(app: Any) -> None:
+    """After start-up, move every object made so far out of the garbage collector's reach.
+
+    The questionnaires, the compiled templates and statements, the framework's routes: hundreds of
+    thousands of long-lived objects that the collector's oldest generation would otherwise walk again and
+    again, each full pass stalling every request in flight for tens of milliseconds. Frozen objects are
+    never freed, which is what they are for: they live as long as the worker.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def prepare(settings: Settings) -> None:
