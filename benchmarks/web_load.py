@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/web_load.py [--seconds 10] [--section-rate 300] [--save-rate 500]
 
-Starts the real server (uvicorn with uvloop and httptools, one process) on a free loopback port with a
-fresh SQLite database and ``questionnaires/bham.toml``, registers a company over HTTP, then drives it with
+Starts the real server (``hamscore serve --workers 1``: uvicorn with uvloop and httptools, one process,
+the access log on) on a free loopback port with a fresh SQLite database and ``questionnaires/bham.toml``, registers a company over HTTP, then drives it with
 a small keep-alive HTTP/1.1 client. The steady phases are open-loop: each request has a scheduled start
 and its latency is counted from that moment, so a stalled server cannot hide its queue (no coordinated
 omission). Saturation runs every connection back to back. Bounded: loopback only, fixed durations.
@@ -24,15 +24,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVER = """
-import sys, uvicorn
-from webapp.app import create_app
-from webapp.settings import Settings
-uvicorn.run(create_app(Settings.from_env()), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
-            access_log=False, loop="uvloop", http="httptools")
-"""
-
-
 class Connection:
     """One keep-alive HTTP/1.1 connection; just enough protocol for our own server."""
 
@@ -94,7 +85,14 @@ def start_server(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
         "HAMSCORE_UPLOAD_DIR": str(workdir / "uploads"),
         "HAMSCORE_QUESTIONNAIRES_DIR": str(ROOT / "questionnaires"),
     }
-    process = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env, cwd=ROOT)
+    log = (workdir / "server.log").open("ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "webapp.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 30
     while True:
         try:
