@@ -90,6 +90,32 @@ def test_it_saves_an_answer_and_shows_the_conditional_question(siti, cycle, star
     assert stored.version == 2
 
 
+def test_it_sends_only_the_progress_an_autosave_changed(siti, cycle, start, answer):
+    sid = start(siti, cycle)
+    first = answer(siti, sid, "child", "no")
+    assert first.status_code == 200
+    # A first answer moves its own section's progress, the overall figure and the submit panel.
+    assert re.search(r'<li id="section-work" class="current" hx-swap-oob="true">', first.text)
+    assert re.search(r'<progress max="\d" value="1"', first.text)
+    assert re.search(r'<p class="overall" id="overall-progress" hx-swap-oob="true">', first.text)
+    assert 'id="submit-panel" hx-swap-oob="true"' in first.text
+    assert 'id="section-policy"' not in first.text
+    # Changing a given answer moves no progress: none of those parts is sent again.
+    changed = answer(siti, sid, "child", "yes", version=1)
+    assert changed.status_code == 200
+    assert 'id="version-child" value="2"' in changed.text
+    for part in ('id="section-', 'id="overall-progress"', 'id="submit-panel"', 'id="section-nav"'):
+        assert part not in changed.text
+
+
+def test_it_sends_a_section_whose_questions_grew_with_its_new_count(siti, cycle, start, answer):
+    sid = start(siti, cycle)
+    response = answer(siti, sid, "policy", "yes")
+    # "published" now applies: the policy section needs one more answer than before.
+    assert re.search(r'<li id="section-policy" class="current" hx-swap-oob="true">', response.text)
+    assert re.search(r'<progress max="2" value="1"', response.text)
+
+
 def test_it_renders_one_section_as_a_fragment_for_htmx(siti, cycle, start):
     sid = start(siti, cycle)
     whole = siti.get(f"/submissions/{sid}/sections/work")

@@ -132,6 +132,7 @@ def save(
         "question": result.question,
         "indicator": indicator,
         "changed": changed,
+        "progress": services.progress_change(before, state),
     }
     headers = {}
     status_code = 200

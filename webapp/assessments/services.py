@@ -29,6 +29,7 @@ __all__ = [
     "form_state",
     "parse_answer",
     "profile_of",
+    "progress_change",
     "save_answer",
     "start_submission",
     "submit",
@@ -355,6 +356,25 @@ def with_answer(state: FormState, answer: StoredAnswer, *, editor: Any = None) -
     if editor is not None:
         editors[editor.id] = editor.name
     return derive(dataclasses.replace(state, answers=answers, editors=editors))
+
+
+@dataclass(frozen=True)
+class ProgressChange:
+    """What an answer changed in the section list: whether sections appeared or went, the sections whose
+    progress moved, and whether the overall completeness moved."""
+
+    sections_changed: bool
+    moved: list[IndicatorProgress]
+    completeness_changed: bool
+
+
+def progress_change(before: FormState, after: FormState) -> ProgressChange:
+    old = {p.id: (p.answered, p.required) for p in before.indicators}
+    return ProgressChange(
+        sections_changed=list(old) != [p.id for p in after.indicators],
+        moved=[p for p in after.indicators if old.get(p.id) != (p.answered, p.required)],
+        completeness_changed=before.completeness != after.completeness,
+    )
 
 
 def _is_answered(value: Any) -> bool:
