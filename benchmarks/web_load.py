@@ -287,13 +287,13 @@ async def run(port: int, args: argparse.Namespace) -> int:
         return "GET", section_path, b"", hx
 
     def save(index: int, sequence: int) -> tuple[str, str, bytes, dict[str, str]]:
-        # Each connection owns one question and alternates its two options, so every save is a real write
-        # with the right version (connections never share a question).
+        # Each connection owns one question (connections never share one) and takes it through option A,
+        # option B and cleared, in turn: every save is a real write with the right version, and two saves
+        # in three move the section's progress, as a first answer does.
         qid, first, second = questions[index % len(questions)]
         version = versions.get(qid, 0)
         versions[qid] = version + 1
-        # The value follows the version's parity, so every save changes the stored value.
-        body = form({"value": second if version % 2 else first, "version": str(version)})
+        body = form({"value": (first, second, "")[version % 3], "version": str(version)})
         return (
             "POST",
             f"/submissions/{submission}/answers/{qid}",
@@ -315,6 +315,7 @@ async def run(port: int, args: argparse.Namespace) -> int:
     )
     result = await saturate(port, cookies, section, args.seconds / 2, connections)
     print("section render, saturation: {rate:.0f}/s, {failures} failures".format(**result))
+    await steady(port, cookies, save, 100, 2, connections)  # warm-up: the save path's statements and templates
     result = await steady(port, cookies, save, args.save_rate, args.seconds, connections)
     print(
         "autosave, steady {rate:.0f}/s: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {max:.1f} ms, "
