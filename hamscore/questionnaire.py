@@ -150,6 +150,19 @@ class Questionnaire:
         profile = doc.get("profile") or {}
         return self._engine.applicable_ids(answers, profile)
 
+    def affects_applicability(self, question_id: str) -> bool:
+        """Whether an answer to this question can change which questions apply: some ``show_if``, of a
+        question or of an indicator, reads it. When it cannot, a form that saves this answer can keep
+        the applicable set it had. Raises ``KeyError`` for an unknown id.
+
+        >>> q = load(EXAMPLE)
+        >>> q.affects_applicability("has_policy")    # policy_reviewed reads the profile, not the answer
+        False
+        """
+        if question_id not in self._engine.by_id:
+            raise KeyError(f"no question {question_id!r} in {self.id} {self.version}")
+        return question_id in self._engine.referenced
+
     def validate(self, doc: Any) -> list[Problem]:
         """Every problem of an answers document (errors and warnings), each with code and location.
 

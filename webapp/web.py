@@ -181,7 +181,7 @@ def load_current(request: Request[Any, Any, Any]) -> Current:
         return Current(user=None, company=None, lang=pick_language(lang_cookie), csrf_token=token)
     id_hash = hash_token(raw)
     moment = now()
-    with ctx.db.rows() as db:
+    with ctx.db.rows(one_statement=True) as db:
         row = db.execute(_CURRENT, {"id_hash": id_hash}).first()
     if row is None or row[0] <= moment:
         return Current(user=None, company=None, lang=pick_language(lang_cookie), csrf_token=token)

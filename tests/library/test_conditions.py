@@ -424,3 +424,16 @@ def test_a_hidden_indicator_hides_its_questions_and_they_are_nothing_to_others(l
     q = load(body)
     assert "t" in q.applicable({"answers": {"headcount": 4}, "profile": {"employees": 5}})
     assert q.applicable({"answers": {"headcount": 4}, "profile": {"employees": 0}}) == frozenset()
+
+
+def test_a_question_affects_applicability_exactly_when_a_condition_reads_it(load):
+    """The form re-derives what applies after a save only when the saved answer is one a show_if reads."""
+    body = target('union == "yes"').replace(
+        'title = "Tindak lanjut"', "title = \"Tindak lanjut\"\nshow_if = 'answered(audited) or profile.employees >= 1'")
+    q = load(body)
+    assert q.affects_applicability("union")  # read by t's show_if
+    assert q.affects_applicability("audited")  # read by the indicator's show_if
+    assert not q.affects_applicability("headcount")
+    assert not q.affects_applicability("t")
+    with pytest.raises(KeyError, match="tidak_ada"):
+        q.affects_applicability("tidak_ada")

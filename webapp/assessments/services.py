@@ -337,12 +337,12 @@ def _read_form(
     )
 
 
-def derive(state: FormState) -> FormState:
-    """Fill in what follows from the answers: applicable questions, progress, completeness."""
+def derive(state: FormState, *, applicable: frozenset[str] | None = None) -> FormState:
+    """Fill in what follows from the answers: applicable questions, progress, completeness.
+    ``applicable`` is given when it is known to be unchanged (see ``with_answer``)."""
     q = state.questionnaire
-    doc = state.document()
-    state.applicable = q.applicable(doc)
-    answered = {qid for qid, value in doc["answers"].items() if _is_answered(value)}
+    state.applicable = q.applicable(state.document()) if applicable is None else applicable
+    answered = {qid for qid, answer in state.answers.items() if _is_answered(answer.value)}
     state.indicators = progress(q, state.applicable, answered)
     required = sum(r.required for r in state.indicators)
     state.completeness = 1.0 if required == 0 else sum(r.answered for r in state.indicators) / required
@@ -350,12 +350,14 @@ def derive(state: FormState) -> FormState:
 
 
 def with_answer(state: FormState, answer: StoredAnswer, *, editor: Any = None) -> FormState:
-    """The state after ``answer`` was stored (no database round trip)."""
+    """The state after ``answer`` was stored (no database round trip). What applies is worked out again
+    only when some condition reads this question."""
     answers = {**state.answers, answer.question: answer}
     editors = dict(state.editors)
     if editor is not None:
         editors[editor.id] = editor.name
-    return derive(dataclasses.replace(state, answers=answers, editors=editors))
+    same = None if state.questionnaire.affects_applicability(answer.question) else state.applicable
+    return derive(dataclasses.replace(state, answers=answers, editors=editors), applicable=same)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 __all__ = ["Database", "upgrade"]
 
 _WRITE = "hamscore_write"
+_ONE_STATEMENT = "hamscore_one_statement"
 
 
 class Database:
@@ -44,6 +45,8 @@ class Database:
         reader = self.engine if self.sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         writer = self.engine.execution_options(**{_WRITE: True})
         self._reader = reader
+        # SQLite runs a lone statement in a consistent snapshot of its own; no BEGIN and ROLLBACK needed.
+        self._one_statement_reader = reader.execution_options(**{_ONE_STATEMENT: True})
         self._writer = writer
         self._read = sessionmaker(reader, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
@@ -71,14 +74,16 @@ class Database:
             yield session
 
     @contextmanager
-    def rows(self) -> Iterator[Connection]:
+    def rows(self, *, one_statement: bool = False) -> Iterator[Connection]:
         """A read on a plain connection, for Core statements that return rows.
 
         The hot paths (the session lookup, a form section, an autosave) read this way: an ORM session
         builds an identity map and instruments an object per row, which costs more Python than SQLite
-        takes to run their few indexed queries.
+        takes to run their few indexed queries. Several statements read one snapshot; a caller that runs
+        ``one_statement`` spares SQLite's BEGIN and ROLLBACK (a statement is a snapshot of its own).
         """
-        with self._reader.connect() as connection:
+        engine = self._one_statement_reader if one_statement else self._reader
+        with engine.connect() as connection:
             yield connection
 
     @contextmanager
@@ -119,9 +124,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        if conn.get_execution_options().get(_WRITE):
+        options = conn.get_execution_options()
+        if options.get(_WRITE):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+        elif not options.get(_ONE_STATEMENT):
             conn.exec_driver_sql("BEGIN")
 
 
@@ -135,14 +141,16 @@ class _Checkpointer:
         self._thread: threading.Thread | None = None
 
     @contextmanager
-    def rows(self) -> Iterator[Connection]:
+    def rows(self, *, one_statement: bool = False) -> Iterator[Connection]:
         """A read on a plain connection, for Core statements that return rows.
 
         The hot paths (the session lookup, a form section, an autosave) read this way: an ORM session
         builds an identity map and instruments an object per row, which costs more Python than SQLite
-        takes to run their few indexed queries.
+        takes to run their few indexed queries. Several statements read one snapshot; a caller that runs
+        ``one_statement`` spares SQLite's BEGIN and ROLLBACK (a statement is a snapshot of its own).
         """
-        with self._reader.connect() as connection:
+        engine = self._one_statement_reader if one_statement else self._reader
+        with engine.connect() as connection:
             yield connection
 
     @contextmanager
