@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/web_load.py [--seconds 10] [--section-rate 300] [--save-rate 500]
 
 Starts the real server (``hamscore serve --workers 1``: uvicorn with uvloop and httptools, one process,
-the access log on) on a free loopback port with a fresh SQLite database and ``questionnaires/bham.toml``, registers a company over HTTP, then drives it with
+the access log on) on a free loopback port with a fresh SQLite database and ``questionnaires/bham.toml``,
+registers a company over HTTP and answers every question that applies but the few the autosaves will
+change (a form nearly filled in, so each request reads its full weight of answers), then drives it with
 a small keep-alive HTTP/1.1 client. The steady phases are open-loop: each request has a scheduled start
 and its latency is counted from that moment, so a stalled server cannot hide its queue (no coordinated
 omission). Saturation runs every connection back to back. Bounded: loopback only, fixed durations.
@@ -22,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 class Connection:
@@ -118,6 +121,64 @@ def open_cycle(workdir: Path) -> None:
     today = dt.date.today()
     create_cycle(db, name="bench", definition_id=definition.id, opens_on=today, closes_on=today)
     db.dispose()
+
+
+def plausible_answer(question: Any) -> dict[str, Any] | None:
+    """A valid answer to any question: the best option or band, a date, a short text."""
+    if question.type in ("single", "multi") and question.options:
+        best = max(question.options, key=lambda o: o.points)
+        return {"value": best.id if question.type == "single" else [best.id]}
+    if question.type == "number":
+        band = max(question.bands, key=lambda b: b.points, default=None)
+        low = 1 if band is None else band.min if band.min is not None else (band.max or 1) - 1
+        return {"value": str(low)}
+    if question.type == "date":
+        return {"value": "2026-06-30"}
+    if question.type == "text":
+        return {"value": "Catatan."}
+    return None
+
+
+def fill_form(workdir: Path, submission: int, keep_open: set[str]) -> int:
+    """Answer every question that applies, except ``keep_open``, as a company most of the way through
+    its form would have: the form each request reads then carries its full weight of answers.
+    Returns how many answers are stored."""
+    from sqlalchemy import select
+
+    from webapp.assessments import services
+    from webapp.assessments.definitions import Registry
+    from webapp.db import Database
+    from webapp.db.models import Company, Submission, User
+
+    db = Database(f"sqlite:///{workdir / 'hamscore.db'}", checkpoint_seconds=0)
+    try:
+        registry = Registry(db)
+        with db.read() as s:
+            company = s.scalar(
+                select(Company).join(Submission, Submission.company_id == Company.id).where(
+                    Submission.id == submission
+                )
+            )
+            user = s.scalar(select(User).where(User.company_id == company.id))
+        for _ in range(3):  # answers make further questions apply
+            state = services.form_state(db, registry, company=company, submission_id=submission)
+            for question in state.questionnaire.questions:
+                if question.id in keep_open or question.id in state.answers:
+                    continue
+                data = plausible_answer(question) if question.id in state.applicable else None
+                if data is not None:
+                    services.save_answer(
+                        db,
+                        registry,
+                        company=company,
+                        user=user,
+                        submission_id=submission,
+                        question_id=question.id,
+                        data={**data, "version": "0"},
+                    )
+        return len(services.form_state(db, registry, company=company, submission_id=submission).answers)
+    finally:
+        db.dispose()
 
 
 def form(values: dict[str, str]) -> bytes:
@@ -272,14 +333,15 @@ def main() -> int:
         process, port = start_server(workdir)
         try:
             open_cycle(workdir)
-            return asyncio.run(run(port, args))
+            return asyncio.run(run(port, args, workdir))
         finally:
             process.terminate()
             process.wait(timeout=10)
 
 
-async def run(port: int, args: argparse.Namespace) -> int:
+async def run(port: int, args: argparse.Namespace, workdir: Path) -> int:
     cookies, token, submission, section_path, questions = await setup(port)
+    stored = fill_form(workdir, submission, {qid for qid, _, _ in questions})
     hx = {"HX-Request": "true"}
     versions: dict[str, int] = {}
 
@@ -306,7 +368,7 @@ async def run(port: int, args: argparse.Namespace) -> int:
         )
 
     connections = min(args.connections, len(questions))
-    print(f"server on 127.0.0.1:{port}; section {section_path}; {connections} connections")
+    print(f"server on 127.0.0.1:{port}; section {section_path}; {connections} connections; {stored} answers stored")
     await steady(port, cookies, section, 100, 2, connections)  # warm-up
     result = await steady(port, cookies, section, args.section_rate, args.seconds, connections)
     print(
