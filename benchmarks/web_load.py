@@ -139,7 +139,7 @@ def plausible_answer(question: Any) -> dict[str, Any] | None:
     return None
 
 
-def fill_form(workdir: Path, submission: int, keep_open: set[str]) -> int:
+def fill_form(db: Any, submission: int, keep_open: set[str]) -> int:
     """Answer every question that applies, except ``keep_open``, as a company most of the way through
     its form would have: the form each request reads then carries its full weight of answers.
     Returns how many answers are stored."""
@@ -147,38 +147,31 @@ def fill_form(workdir: Path, submission: int, keep_open: set[str]) -> int:
 
     from webapp.assessments import services
     from webapp.assessments.definitions import Registry
-    from webapp.db import Database
     from webapp.db.models import Company, Submission, User
 
-    db = Database(f"sqlite:///{workdir / 'hamscore.db'}", checkpoint_seconds=0)
-    try:
-        registry = Registry(db)
-        with db.read() as s:
-            company = s.scalar(
-                select(Company).join(Submission, Submission.company_id == Company.id).where(
-                    Submission.id == submission
+    registry = Registry(db)
+    with db.read() as s:
+        company = s.scalar(
+            select(Company).join(Submission, Submission.company_id == Company.id).where(Submission.id == submission)
+        )
+        user = s.scalar(select(User).where(User.company_id == company.id))
+    for _ in range(3):  # answers make further questions apply
+        state = services.form_state(db, registry, company=company, submission_id=submission)
+        for question in state.questionnaire.questions:
+            if question.id in keep_open or question.id in state.answers:
+                continue
+            data = plausible_answer(question) if question.id in state.applicable else None
+            if data is not None:
+                services.save_answer(
+                    db,
+                    registry,
+                    company=company,
+                    user=user,
+                    submission_id=submission,
+                    question_id=question.id,
+                    data={**data, "version": "0"},
                 )
-            )
-            user = s.scalar(select(User).where(User.company_id == company.id))
-        for _ in range(3):  # answers make further questions apply
-            state = services.form_state(db, registry, company=company, submission_id=submission)
-            for question in state.questionnaire.questions:
-                if question.id in keep_open or question.id in state.answers:
-                    continue
-                data = plausible_answer(question) if question.id in state.applicable else None
-                if data is not None:
-                    services.save_answer(
-                        db,
-                        registry,
-                        company=company,
-                        user=user,
-                        submission_id=submission,
-                        question_id=question.id,
-                        data={**data, "version": "0"},
-                    )
-        return len(services.form_state(db, registry, company=company, submission_id=submission).answers)
-    finally:
-        db.dispose()
+    return len(services.form_state(db, registry, company=company, submission_id=submission).answers)
 
 
 def form(values: dict[str, str]) -> bytes:
@@ -341,7 +334,13 @@ def main() -> int:
 
 async def run(port: int, args: argparse.Namespace, workdir: Path) -> int:
     cookies, token, submission, section_path, questions = await setup(port)
-    stored = fill_form(workdir, submission, {qid for qid, _, _ in questions})
+    from webapp.db import Database
+
+    db = Database(f"sqlite:///{workdir / 'hamscore.db'}", checkpoint_seconds=0)
+    try:
+        stored = fill_form(db, submission, {qid for qid, _, _ in questions})
+    finally:
+        db.dispose()
     hx = {"HX-Request": "true"}
     versions: dict[str, int] = {}
 
