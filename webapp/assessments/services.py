@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -201,15 +202,27 @@ def build_document(
 def progress(q: Any, applicable: frozenset[str], answered: set[str]) -> list[IndicatorProgress]:
     """Per applicable indicator: answered / applicable required questions (what completeness counts)."""
     rows = []
-    for ind in q.indicators:
-        shown = [question for question in ind.questions if question.id in applicable]
-        if not shown:
+    for ind_id, title, ids, required in _sections(q):
+        if applicable.isdisjoint(ids):
             continue
-        required = [question.id for question in shown if question.required]
-        rows.append(
-            IndicatorProgress(ind.id, ind.title, sum(1 for qid in required if qid in answered), len(required))
-        )
+        shown = required & applicable
+        rows.append(IndicatorProgress(ind_id, title, len(shown & answered), len(shown)))
     return rows
+
+
+@functools.lru_cache(maxsize=64)
+def _sections(q: Any) -> tuple[tuple[str, Any, frozenset[str], frozenset[str]], ...]:
+    """Each indicator's id, title, question ids and required question ids, worked out once per loaded
+    questionnaire: the form's progress is counted on every view and every autosave, with set operations."""
+    return tuple(
+        (
+            ind.id,
+            ind.title,
+            frozenset(question.id for question in ind.questions),
+            frozenset(question.id for question in ind.questions if question.required),
+        )
+        for ind in q.indicators
+    )
 
 
 class FormSubmission(NamedTuple):
@@ -355,7 +368,7 @@ def derive(state: FormState, *, applicable: frozenset[str] | None = None) -> For
     ``applicable`` is given when it is known to be unchanged (see ``with_answer``)."""
     q = state.questionnaire
     state.applicable = q.applicable(state.document()) if applicable is None else applicable
-    answered = {qid for qid, answer in state.answers.items() if _is_answered(answer.value)}
+    answered = {qid for qid, answer in state.answers.items() if answer.value is not None and answer.value != ""}
     state.indicators = progress(q, state.applicable, answered)
     required = sum(r.required for r in state.indicators)
     state.completeness = 1.0 if required == 0 else sum(r.answered for r in state.indicators) / required
