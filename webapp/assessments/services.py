@@ -308,7 +308,9 @@ _FORM_EVIDENCE = (
         Evidence.reused_from,
     )
     .where(
-        Evidence.submission_id.in_(bindparam("submission_ids", expanding=True)),
+        # Two fixed parameters (the previous submission's id repeats this one's when there is none),
+        # not an expanding IN, whose SQL is rendered again on every execution.
+        Evidence.submission_id.in_([bindparam("submission_id"), bindparam("previous_id")]),
         Evidence.company_id == bindparam("company_id"),
     )
     .order_by(Evidence.id)
@@ -344,8 +346,12 @@ def _read_form(
             editors[updated_by] = editor
     evidence: dict[str, list[Any]] = {}
     previous_evidence: dict[str, list[Any]] = {}
-    ids = [submission.id] if previous_id is None else [submission.id, previous_id]
-    for ev in conn.execute(_FORM_EVIDENCE, {"submission_ids": ids, "company_id": company.id}).all():
+    params = {
+        "submission_id": submission.id,
+        "previous_id": submission.id if previous_id is None else previous_id,
+        "company_id": company.id,
+    }
+    for ev in conn.execute(_FORM_EVIDENCE, params).all():
         into = evidence if ev.submission_id == submission.id else previous_evidence
         into.setdefault(ev.question, []).append(ev)
     return FormState(
