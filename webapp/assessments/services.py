@@ -600,37 +600,41 @@ def submit(
 ) -> SubmitResult:
     """Freeze the answers into one immutable snapshot with the definition digest and the assessment.
 
-    Submitting twice (double click, two colleagues) yields the one snapshot: the unique constraint on
-    (submission, round) settles any race.
+    The form is read and scored inside the write transaction, with the submission's row locked on
+    PostgreSQL as an autosave locks it (SQLite has one writer at a time anyway): an answer or a file that
+    a colleague saves at the same moment is either in the snapshot or refused as closed, never stored
+    unseen after it. Submitting twice (double click, two colleagues) yields the one snapshot: the unique
+    constraint on (submission, round) settles any race the lock leaves.
     """
-    state = form_state(db, registry, company=company, submission_id=submission_id)
-    existing = _snapshot_for(db, state.submission)
-    if existing is not None:
-        return SubmitResult("submitted", snapshot_id=existing)
-    if not state.editable:
-        return SubmitResult("closed")
-    q = state.questionnaire
-    doc = state.document()
-    assessment = q.score(doc, mode="self", lang=lang)
-    if assessment.completeness < 1:
-        answered = {qid for qid, v in doc["answers"].items() if _is_answered(v)}
-        missing = [
-            question.id
-            for ind in q.indicators
-            for question in ind.questions
-            if question.id in state.applicable and question.required and question.id not in answered
-        ]
-        return SubmitResult("incomplete", missing=missing)
     try:
         with db.write() as s:
-            sub = s.scalar(
-                select(Submission).where(Submission.id == submission_id, Submission.company_id == company.id)
+            state = derive(
+                _read_form(s.connection(), registry, _SAVE_HEAD, company=company, submission_id=submission_id)
             )
-            if sub is None:
+            existing = s.scalar(
+                select(Snapshot.id).where(
+                    Snapshot.submission_id == state.submission.id, Snapshot.round == state.submission.round
+                )
+            )
+            if existing is not None:
+                return SubmitResult("submitted", snapshot_id=existing)
+            if not state.editable:
+                return SubmitResult("closed")
+            q = state.questionnaire
+            doc = state.document()
+            assessment = q.score(doc, mode="self", lang=lang)
+            if assessment.completeness < 1:
+                answered = {qid for qid, v in doc["answers"].items() if _is_answered(v)}
+                missing = [
+                    question.id
+                    for ind in q.indicators
+                    for question in ind.questions
+                    if question.id in state.applicable and question.required and question.id not in answered
+                ]
+                return SubmitResult("incomplete", missing=missing)
+            sub = s.get(Submission, state.submission.id)
+            if sub is None:  # read above in this very transaction; cannot happen
                 raise NotFound
-            if sub.status not in EDITABLE:
-                snap = _snapshot_for(db, sub)
-                return SubmitResult("submitted", snapshot_id=snap)
             snap_row = Snapshot(
                 submission_id=sub.id,
                 round=sub.round,
@@ -657,7 +661,7 @@ def submit(
     return SubmitResult("submitted", snapshot_id=snapshot_id)
 
 
-def _snapshot_for(db: Database, submission: Submission) -> int | None:
+def _snapshot_for(db: Database, submission: Submission | FormSubmission) -> int | None:
     with db.read() as s:
         return s.scalar(
             select(Snapshot.id).where(
