@@ -8,6 +8,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -47,6 +48,15 @@ def _editable(
     if submission.status not in assessments.EDITABLE or not assessments.cycle_is_open(cycle):
         raise NotFound
     return submission
+
+
+def _still_editable(s: Any, submission_id: int) -> None:
+    """Inside the write: the submission is still open to changes, read with its row locked on PostgreSQL
+    as autosaves and submit lock it, so no file is added or removed once the snapshot froze the evidence.
+    (A file already on disk for a refused upload is an orphan for ``webapp.ops.uploads`` to sweep.)"""
+    status = s.scalar(select(Submission.status).where(Submission.id == submission_id).with_for_update())
+    if status not in assessments.EDITABLE:
+        raise NotFound
 
 
 def upload(
@@ -89,6 +99,7 @@ def upload(
         uploaded_by=user.id,
     )
     with db.write() as s:
+        _still_editable(s, submission.id)
         s.add(evidence)
     return UploadResult(evidence=evidence)
 
@@ -108,6 +119,7 @@ def reuse(
         db, company=company, submission_id=submission_id, question_id=question_id, registry=registry
     )
     with db.write() as s:
+        _still_editable(s, submission.id)
         old = s.scalar(select(Evidence).where(Evidence.id == evidence_id, Evidence.company_id == company.id))
         if old is None or old.submission_id == submission.id:
             raise NotFound
@@ -144,6 +156,7 @@ def delete(
         registry=registry,
     )
     with db.write() as s:
+        _still_editable(s, evidence.submission_id)
         s.execute(
             Evidence.__table__.delete().where(Evidence.id == evidence.id, Evidence.company_id == company.id)
         )
