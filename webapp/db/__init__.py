@@ -124,7 +124,6 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
 
-
 def _begin_sessions(factory: sessionmaker[Session], begin: str) -> None:
     """Sessions from ``factory`` start their SQLite transaction with ``begin`` (the driver is told not to
     begin on its own, see _configure_sqlite)."""
