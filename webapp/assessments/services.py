@@ -603,8 +603,8 @@ def submit(
     The form is read and scored inside the write transaction, with the submission's row locked on
     PostgreSQL as autosaves and evidence changes lock it (SQLite has one writer at a time anyway): an
     answer or a file that a colleague saves at the same moment is either in the snapshot or refused as
-    closed, never stored unseen after it. Submitting twice (double click, two colleagues) yields the one snapshot: the unique
-    constraint on (submission, round) settles any race the lock leaves.
+    closed, never stored unseen after it. Submitting twice (double click, two colleagues) yields the one
+    snapshot: the unique constraint on (submission, round) settles any race the lock leaves.
     """
     try:
         with db.write() as s:
