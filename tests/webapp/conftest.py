@@ -152,10 +152,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def settings(db_url: str, tmp_path: Path) -> Settings:
+def settings(db_url: str, tmp_path: Path, questionnaire_text: str) -> Settings:
     qdir = tmp_path / "questionnaires"
     qdir.mkdir()
-    (qdir / "bham-test.toml").write_text(QUESTIONNAIRE, encoding="utf-8")
+    (qdir / "bham-test.toml").write_text(questionnaire_text, encoding="utf-8")
     return Settings.from_env(
         {},
         env="production",

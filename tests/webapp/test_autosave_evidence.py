@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 import re
-import secrets
-from pathlib import Path
 
 import pytest
 
 from tests.webapp.conftest import QUESTIONNAIRE
-from webapp.settings import Settings
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-# The inline questionnaire, with files asked for on the conditional question "published" too.
-WITH_FILES = QUESTIONNAIRE.replace(
-    'id = "published"\ntype = "single"\n', 'id = "published"\ntype = "single"\nevidence = "optional"\n'
-)
 
 
 @pytest.fixture
-def settings(db_url: str, tmp_path: Path) -> Settings:
-    assert WITH_FILES != QUESTIONNAIRE
-    qdir = tmp_path / "questionnaires"
-    qdir.mkdir()
-    (qdir / "bham-test.toml").write_text(WITH_FILES, encoding="utf-8")
-    return Settings.from_env(
-        {},
-        env="production",
-        secret_key=secrets.token_urlsafe(48),
-        database_url=db_url,
-        upload_dir=tmp_path / "uploads",
-        questionnaires_dir=qdir,
-        max_upload_bytes=200_000,
+def questionnaire_text() -> str:
+    """The inline questionnaire, with files asked for on the conditional question "published" too."""
+    text = QUESTIONNAIRE.replace(
+        'id = "published"\ntype = "single"\n', 'id = "published"\ntype = "single"\nevidence = "optional"\n'
     )
+    assert text != QUESTIONNAIRE
+    return text
 
 
 def test_it_shows_the_files_of_a_question_an_autosave_brings_back(siti, cycle, start, answer):
