@@ -13,6 +13,7 @@ READ COMMITTED inside a transaction, without the BEGIN and ROLLBACK round trips.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,11 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: see _WriteLock
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["Database", "upgrade"]
 
@@ -49,7 +55,7 @@ class Database:
         if self.sqlite:
             _begin_sessions(self._read, "BEGIN")
             _begin_sessions(self._write, "BEGIN IMMEDIATE")
-        self._write_lock = threading.Lock()
+        self._write_lock = _WriteLock(self.url.database if self.sqlite else None)
         self._checkpointer: _Checkpointer | None = None
         if self.sqlite and checkpoint_seconds > 0:
             self._checkpointer = _Checkpointer(self.engine, checkpoint_seconds, self._write_lock)
@@ -67,8 +73,7 @@ class Database:
             with self._write() as session, session.begin():
                 yield session
             return
-        # SQLite has one writer at a time. Threads of this process queue on a lock instead of on SQLite's
-        # busy handler, which polls with sleeps of up to 100 ms; other processes still wait via busy_timeout.
+        # SQLite has one writer at a time: writers queue on _WriteLock, not on SQLite's busy handler.
         with self._write_lock, self._write() as session, session.begin():
             yield session
 
@@ -106,6 +111,47 @@ class Database:
         if self._checkpointer:
             self._checkpointer.stop()
         self.engine.dispose()
+        self._write_lock.close()
+
+
+class _WriteLock:
+    """The queue of SQLite writers: the threads of this process, and every process on the same file.
+
+    SQLite allows one writer at a time, and a writer that finds the database locked waits in SQLite's busy
+    handler, which polls with sleeps of 1 ms growing to 100 ms: with two ``hamscore serve`` workers, an
+    autosave that lost the race slept for up to 108 ms while the lock had been free for most of that time.
+    Writers therefore queue here before ``BEGIN IMMEDIATE``: on a thread lock, then on an advisory lock
+    of a file next to the database (``<database>-writer``), which the kernel hands to the next waiting
+    process the moment it is released. busy_timeout still guards writers that do not queue here (another
+    program, or the sqlite3 shell). The file lock needs POSIX ``fcntl``; without it (Windows, an
+    in-memory database) only this process's threads queue, and other processes wait in SQLite as before.
+    """
+
+    def __init__(self, database: str | None) -> None:
+        self._thread_lock = threading.Lock()
+        self._fd: int | None = None
+        if fcntl is not None and database and database != ":memory:":
+            self._fd = os.open(f"{database}-writer", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+
+    def __enter__(self) -> None:
+        self._thread_lock.acquire()
+        if self._fd is not None:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            except BaseException:
+                self._thread_lock.release()
+                raise
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._thread_lock.release()
+
+    def close(self) -> None:
+        with self._thread_lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -143,7 +189,7 @@ def _begin(connection: Connection, begin: str) -> None:
 class _Checkpointer:
     """Copies the WAL back into the database file every few seconds, off the request path.
 
-    It holds this process's write lock while it copies, so no commit of ours lands half-way: the copy is
+    It holds the write lock while it copies, so no commit of ours lands half-way: the copy is
     then complete, and the next write starts the WAL again from its beginning, overwriting the frames it
     has. Without the lock, commits on the event loop kept overtaking the copy and the WAL kept growing
     (7.8 MB after 3,000 autosaves instead of 2.9 MB), and a commit that grows the file syncs its size
@@ -151,7 +197,7 @@ class _Checkpointer:
     a millisecond, once per period.
     """
 
-    def __init__(self, engine: Engine, seconds: float, write_lock: threading.Lock) -> None:
+    def __init__(self, engine: Engine, seconds: float, write_lock: _WriteLock) -> None:
         self.engine = engine
         self.seconds = seconds
         self.write_lock = write_lock
