@@ -21,6 +21,7 @@ from webapp import workspace
 from webapp.accounts.routes import ROUTES as ACCOUNT_ROUTES
 from webapp.admin.routes import ROUTES as ADMIN_ROUTES
 from webapp.assessments.definitions import Registry
+from webapp.assessments.formcache import FormCache
 from webapp.assessments.routes import ROUTES as ASSESSMENT_ROUTES
 from webapp.db import Database, upgrade
 from webapp.evidence.routes import ROUTES as EVIDENCE_ROUTES
@@ -60,6 +61,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> Litestar:
         catalogue=Catalogue(),
         templates=template_environment(auto_reload=settings.development),
         questionnaires=Registry(db),
+        forms=FormCache(),
     )
 
     def startup(app: Litestar) -> None:

@@ -67,6 +67,7 @@ class AppContext:
     catalogue: Catalogue
     templates: jinja2.Environment
     questionnaires: Any  # webapp.assessments.definitions.Registry; Any to keep this module import-light
+    forms: Any  # webapp.assessments.formcache.FormCache: this worker's recent forms, checked on every read
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -43,7 +43,9 @@ def start(request: Request, current: CurrentUser, cycle_id: FromPath[int]) -> Re
 def form_start(request: Request, current: CurrentUser, submission_id: FromPath[int]) -> Response[Any]:
     _, company = current.require_company()
     ctx = ctx_of(request)
-    state = services.form_state(ctx.db, ctx.questionnaires, company=company, submission_id=submission_id)
+    state = services.form_state(
+        ctx.db, ctx.questionnaires, company=company, submission_id=submission_id, cache=ctx.forms
+    )
     if state.submission.status not in services.EDITABLE:
         return redirect(request, f"/submissions/{submission_id}/result")
     shown = state.indicators
@@ -89,7 +91,9 @@ def section(
 ) -> Response[str]:
     _, company = current.require_company()
     ctx = ctx_of(request)
-    state = services.form_state(ctx.db, ctx.questionnaires, company=company, submission_id=submission_id)
+    state = services.form_state(
+        ctx.db, ctx.questionnaires, company=company, submission_id=submission_id, cache=ctx.forms
+    )
     return _section(request, current, state, indicator_id)
 
 
@@ -105,9 +109,7 @@ def save(
     409 on a conflict with a colleague's newer answer, 422 when the value is not acceptable."""
     user, company = current.require_company()
     ctx = ctx_of(request)
-    # The form is read once, in the save's transaction; the state after the save is derived from it and
-    # the stored answer.
-    before, result = services.save_answer(
+    before, state, result = services.save_answer(
         ctx.db,
         ctx.questionnaires,
         company=company,
@@ -115,11 +117,8 @@ def save(
         submission_id=submission_id,
         question_id=question_id,
         data=data,
+        cache=ctx.forms,
     )
-    state = before
-    if result.answer is not None:
-        editor = user if result.answer.updated_by == user.id else None
-        state = services.with_answer(before, result.answer, editor=editor)
     indicator = state.questionnaire.indicator_of(question_id)
     changed = [
         q
@@ -157,7 +156,9 @@ def submit(request: Request, current: CurrentUser, submission_id: FromPath[int])
     )
     if result.outcome == "submitted":
         return redirect(request, f"/submissions/{submission_id}/result")
-    state = services.form_state(ctx.db, ctx.questionnaires, company=company, submission_id=submission_id)
+    state = services.form_state(
+        ctx.db, ctx.questionnaires, company=company, submission_id=submission_id, cache=ctx.forms
+    )
     first = next((p for p in state.indicators if p.fraction < 1), state.indicators[0])
     key = "submit.incomplete" if result.outcome == "incomplete" else "submit.closed"
     return _section(request, current, state, first.id, error=key, missing=result.missing, status_code=422)

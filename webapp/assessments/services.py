@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from webapp.assessments.definitions import Registry, question_type
+from webapp.assessments.formcache import CachedForm, FormCache
 from webapp.db import Database
 from webapp.db.models import Answer, Company, Cycle, Evidence, Snapshot, Submission, User
 from webapp.web import NotFound, now
@@ -233,6 +234,7 @@ class FormSubmission(NamedTuple):
     cycle_id: int
     status: str
     round: int
+    revision: int
 
 
 class FormCycle(NamedTuple):
@@ -260,18 +262,23 @@ class StoredAnswer(NamedTuple):
 # to run them, and the form is read on every section view and every autosave.
 _PREVIOUS = aliased(Submission)
 _PREVIOUS_CYCLE = aliased(Cycle)
+# The submission's and its cycle's columns (FormSubmission, FormCycle), in their order.
+_HEAD_COLUMNS = (
+    Submission.id,
+    Submission.company_id,
+    Submission.cycle_id,
+    Submission.status,
+    Submission.round,
+    Submission.revision,
+    Cycle.id,
+    Cycle.name,
+    Cycle.definition_id,
+    Cycle.opens_on,
+    Cycle.closes_on,
+)
 _FORM_HEAD = (
     select(
-        Submission.id,
-        Submission.company_id,
-        Submission.cycle_id,
-        Submission.status,
-        Submission.round,
-        Cycle.id,
-        Cycle.name,
-        Cycle.definition_id,
-        Cycle.opens_on,
-        Cycle.closes_on,
+        *_HEAD_COLUMNS,
         # The company's submission in the latest cycle that opened before this one (see previous_submission).
         select(_PREVIOUS.id)
         .join(_PREVIOUS_CYCLE, _PREVIOUS_CYCLE.id == _PREVIOUS.cycle_id)
@@ -284,8 +291,9 @@ _FORM_HEAD = (
     .join(Cycle, Cycle.id == Submission.cycle_id)
     .where(Submission.id == bindparam("submission_id"), Submission.company_id == bindparam("company_id"))
 )
-# An answer's value is read as its JSON text and decoded by msgspec: a form can hold a hundred answers,
-# and the JSON type's decoder (the standard library's, called once per row) was a fifth of an autosave.
+# The answers written after revision ``since`` (all of them from -1; see formcache). An answer's value is
+# read as its JSON text and decoded by msgspec: a form can hold a hundred answers, and the JSON type's
+# decoder (the standard library's, called once per row) was a fifth of an autosave.
 _FORM_ANSWERS = (
     select(
         Answer.question,
@@ -295,7 +303,7 @@ _FORM_ANSWERS = (
         User.name.label("editor"),
     )
     .outerjoin(User, User.id == Answer.updated_by)
-    .where(Answer.submission_id == bindparam("submission_id"))
+    .where(Answer.submission_id == bindparam("submission_id"), Answer.revision > bindparam("since"))
 )
 _FORM_EVIDENCE = (
     select(
@@ -317,33 +325,57 @@ _FORM_EVIDENCE = (
 )
 
 
-def form_state(db: Database, registry: Registry, *, company: Company, submission_id: int) -> FormState:
-    """The company's form in three queries: submission with cycle and previous submission, answers with
-    their editors, and the evidence of both submissions."""
+def form_state(
+    db: Database, registry: Registry, *, company: Company, submission_id: int, cache: FormCache | None = None
+) -> FormState:
+    """The company's form: the submission with its cycle and previous submission, the answers with their
+    editors (only those written since ``cache`` last saw the form), and the evidence of both submissions."""
     with db.rows() as conn:
-        state = _read_form(conn, registry, _FORM_HEAD, company=company, submission_id=submission_id)
-    return derive(state)
+        return _read_form(
+            conn, registry, _FORM_HEAD, company=company, submission_id=submission_id, cache=cache
+        )
 
 
 def _read_form(
-    conn: Any, registry: Registry, head: Any, *, company: Company, submission_id: int
+    conn: Any,
+    registry: Registry,
+    head: Any,
+    *,
+    company: Company,
+    submission_id: int,
+    cache: FormCache | None = None,
 ) -> FormState:
-    """The form's rows as read on ``conn`` (not yet derived: see ``derive``)."""
+    """The form as read on ``conn``, derived (see ``derive``). With ``cache``, the answers and what follows
+    from them come from the worker's last read of this form, brought up to the submission's revision."""
     row = conn.execute(head, {"submission_id": submission_id, "company_id": company.id}).first()
     if row is None:
         raise NotFound
-    submission, cycle, previous_id = FormSubmission(*row[:5]), FormCycle(*row[5:10]), row[10]
-    answers: dict[str, StoredAnswer] = {}
-    editors: dict[int, str] = {}
-    decode = msgspec.json.decode
-    for question, value, version, updated_by, editor in conn.execute(
-        _FORM_ANSWERS, {"submission_id": submission.id}
-    ).all():
-        answers[question] = StoredAnswer(
-            question, None if value is None else decode(value), version, updated_by, editor
-        )
-        if editor is not None:
-            editors[updated_by] = editor
+    submission, cycle, previous_id = FormSubmission(*row[:6]), FormCycle(*row[6:11]), row[11]
+    questionnaire = registry.get(cycle.definition_id)
+    profile = profile_of(company)
+    known = None if cache is None else cache.get(submission.id)
+    if known is not None and (
+        known.definition_id != cycle.definition_id
+        or known.profile != profile
+        or known.revision > submission.revision  # a restored database: start again
+    ):
+        known = None
+    answers: dict[str, StoredAnswer] = {} if known is None else known.answers  # type: ignore[assignment]
+    editors: dict[int, str] = {} if known is None else known.editors  # type: ignore[assignment]
+    changed: list[str] = []
+    if known is None or known.revision < submission.revision:
+        since = -1 if known is None else known.revision
+        rows = conn.execute(_FORM_ANSWERS, {"submission_id": submission.id, "since": since}).all()
+        if known is not None:
+            answers, editors = dict(answers), dict(editors)  # the cached ones are shared: never changed
+        decode = msgspec.json.decode
+        for question, value, version, updated_by, editor in rows:
+            answers[question] = StoredAnswer(
+                question, None if value is None else decode(value), version, updated_by, editor
+            )
+            changed.append(question)
+            if editor is not None:
+                editors[updated_by] = editor
     evidence: dict[str, list[Any]] = {}
     previous_evidence: dict[str, list[Any]] = {}
     params = {
@@ -354,8 +386,8 @@ def _read_form(
     for ev in conn.execute(_FORM_EVIDENCE, params).all():
         into = evidence if ev.submission_id == submission.id else previous_evidence
         into.setdefault(ev.question, []).append(ev)
-    return FormState(
-        questionnaire=registry.get(cycle.definition_id),
+    state = FormState(
+        questionnaire=questionnaire,
         company=company,
         submission=submission,
         cycle=cycle,
@@ -367,6 +399,29 @@ def _read_form(
         editors=editors,
         previous_evidence=previous_evidence,
     )
+    if known is not None and not changed:
+        state.applicable = known.applicable
+        state.indicators = list(known.indicators)
+        state.completeness = known.completeness
+        return state
+    same = known is not None and not any(questionnaire.affects_applicability(qid) for qid in changed)
+    derive(state, applicable=known.applicable if same else None)  # type: ignore[union-attr]
+    if cache is not None:
+        cache.put(submission.id, _cached(state, submission.revision))
+    return state
+
+
+def _cached(state: FormState, revision: int) -> CachedForm:
+    return CachedForm(
+        revision=revision,
+        definition_id=state.cycle.definition_id,
+        profile=profile_of(state.company),
+        answers=state.answers,
+        editors=state.editors,
+        applicable=state.applicable,
+        indicators=tuple(state.indicators),
+        completeness=state.completeness,
+    )
 
 
 def derive(state: FormState, *, applicable: frozenset[str] | None = None) -> FormState:
@@ -374,7 +429,9 @@ def derive(state: FormState, *, applicable: frozenset[str] | None = None) -> For
     ``applicable`` is given when it is known to be unchanged (see ``with_answer``)."""
     q = state.questionnaire
     state.applicable = q.applicable(state.document()) if applicable is None else applicable
-    answered = {qid for qid, answer in state.answers.items() if answer.value is not None and answer.value != ""}
+    answered = {
+        qid for qid, answer in state.answers.items() if answer.value is not None and answer.value != ""
+    }
     state.indicators = progress(q, state.applicable, answered)
     required = sum(r.required for r in state.indicators)
     state.completeness = 1.0 if required == 0 else sum(r.answered for r in state.indicators) / required
@@ -482,26 +539,54 @@ def find_question(q: Any, question_id: str) -> Any:
     raise NotFound
 
 
-# The autosave reads the form inside its write transaction, with the submission's row locked on
-# PostgreSQL (FOR UPDATE): saves of one submission then run one after another, and each sees the answers
-# and the status the previous one committed. A submit, which changes that row, waits for a save in flight
-# and the other way round. (SQLite's write transactions are serialised already; the clause is not emitted.)
+# Submit reads the form with the submission's row locked on PostgreSQL (FOR UPDATE), and an autosave's
+# write locks it by its claim (_CLAIM, an UPDATE): a submit then waits for a save in flight and the other
+# way round, and whichever waited sees what the other committed. (SQLite's write transactions are
+# serialised already; FOR UPDATE is not emitted there.)
 _SAVE_HEAD = _FORM_HEAD.with_for_update(of=Submission)
+_OPEN_CYCLES = select(Cycle.id).where(
+    Cycle.opens_on <= bindparam("today"), Cycle.closes_on >= bindparam("today")
+)
+_CLAIM = (
+    update(Submission)
+    .where(
+        # (Parameter names other than the columns': an UPDATE reserves those for its SET clause.)
+        Submission.id == bindparam("claimed_id"),
+        Submission.company_id == bindparam("claimed_company"),
+        Submission.status.in_(EDITABLE),
+        Submission.cycle_id.in_(_OPEN_CYCLES),
+    )
+    .values(revision=Submission.revision + 1)
+    .returning(Submission.revision)
+)
 _INSERT_ANSWER = insert(Answer)
 _UPDATE_ANSWER = (
     update(Answer)
-    .where(Answer.submission_id == bindparam("submission"), Answer.question == bindparam("question_id"))
+    .where(
+        Answer.submission_id == bindparam("submission"),
+        Answer.question == bindparam("question_id"),
+        Answer.version == bindparam("current_version"),
+    )
     .values(
         value=bindparam("new_value", type_=Answer.__table__.c.value.type),
         version=bindparam("new_version"),
         updated_by=bindparam("user_id"),
         updated_at=bindparam("moment", type_=Answer.__table__.c.updated_at.type),
+        revision=bindparam("revision"),
     )
 )
 
 
 # The library's problem codes, as the form's catalogue says them to the company.
 _PROBLEM_KEYS = {"UNKNOWN_OPTION": "answer.not_an_option", "NA_NOT_ALLOWED": "answer.na_not_allowed"}
+
+
+class Saved(NamedTuple):
+    """An autosave's outcome: the form before and after it (the same when nothing was stored)."""
+
+    before: FormState
+    after: FormState
+    result: SaveResult
 
 
 def save_answer(
@@ -513,53 +598,164 @@ def save_answer(
     submission_id: int,
     question_id: str,
     data: dict[str, Any],
-) -> tuple[FormState, SaveResult]:
+    cache: FormCache | None = None,
+) -> Saved:
     """Save one answer if the client's ``version`` is the stored one; otherwise report a conflict.
 
-    Returns the form as it was read inside the save's transaction (before the change) and the result.
     Re-sending the value that is already stored is a success whatever the version, so a retry after a
     lost response does not show a false conflict.
+
+    The form is read and the answer checked before the write transaction starts. The write then claims
+    the submission (``_CLAIM``: still open, moved one revision on; on PostgreSQL this locks its row) and
+    stores the answer if it is still at the version read. So the write lock is held for two statements
+    and the commit, not for the form's read and the library's checks: every other writer waits for it,
+    and with several workers on one SQLite file, every other worker. A save whose outcome is anything but
+    a plain write (closed, conflict), or that finds the form closed or the answer changed since its read,
+    is decided again with the form read inside its write transaction (``_save_locked``).
     """
-    question: Any = None
-    value: Any = None
+    before = form_state(db, registry, company=company, submission_id=submission_id, cache=cache)
+    question = find_question(before.questionnaire, question_id)
+    try:
+        value = parse_answer(question, data)
+    except AnswerInputError as error:
+        return Saved(before, before, SaveResult("invalid", question=question, problems=[error.key]))
+    if value is not None:
+        problem = before.questionnaire.check_answer(question_id, value)
+        if problem is not None:
+            key = _PROBLEM_KEYS.get(problem.code.value, "answer.not_acceptable")
+            return Saved(before, before, SaveResult("invalid", question=question, sent=value, problems=[key]))
+    stored = before.answers.get(question_id)
+    if before.editable and stored is not None and stored.value == value:
+        return Saved(before, before, SaveResult("saved", question=question, answer=stored))
+    if before.editable and _sent_version(data) == _version(stored):
+        try:
+            with db.transaction() as conn:
+                revision = _claim(conn, before)
+                if revision is None or not _write_answer(
+                    conn, before, user, question, value, stored, revision
+                ):
+                    raise _Changed  # rolls the claim back
+                return _saved(before, _saved_answer(question, value, stored, user), user, cache, revision)
+        except (_Changed, IntegrityError):
+            pass  # closed, or a colleague saved this answer since the read: decided again below
+    return _save_locked(
+        db,
+        registry,
+        company=company,
+        user=user,
+        submission_id=submission_id,
+        question=question,
+        value=value,
+        data=data,
+        cache=cache,
+    )
+
+
+def _save_locked(
+    db: Database,
+    registry: Registry,
+    *,
+    company: Company,
+    user: User,
+    submission_id: int,
+    question: Any,
+    value: Any,
+    data: dict[str, Any],
+    cache: FormCache | None,
+) -> Saved:
+    """The save decided inside one write transaction, the form read under its lock."""
     try:
         with db.transaction() as conn:
-            before = _read_form(conn, registry, _SAVE_HEAD, company=company, submission_id=submission_id)
-            question = find_question(before.questionnaire, question_id)
-            try:
-                value = parse_answer(question, data)
-            except AnswerInputError as error:
-                return derive(before), SaveResult("invalid", question=question, problems=[error.key])
-            if value is not None:
-                problem = before.questionnaire.check_answer(question_id, value)
-                if problem is not None:
-                    key = _PROBLEM_KEYS.get(problem.code.value, "answer.not_acceptable")
-                    return derive(before), SaveResult("invalid", question=question, sent=value, problems=[key])
-            result = _store_answer(conn, before, user=user, question=question, value=value, data=data)
+            before = _read_form(
+                conn, registry, _SAVE_HEAD, company=company, submission_id=submission_id, cache=cache
+            )
+            result, revision = _store_answer(
+                conn, before, user=user, question=question, value=value, data=data
+            )
     except IntegrityError:
         # A colleague created the same answer in the same instant (the transaction was rolled back).
-        return derive(before), SaveResult("conflict", question=question, sent=value)
-    return derive(before), result
+        return Saved(before, before, SaveResult("conflict", question=question, sent=value))
+    if revision is None:
+        return Saved(before, before, result)
+    return _saved(before, result, user, cache, revision)
+
+
+class _Changed(Exception):
+    """Raised inside a save's transaction to roll back its claim: the form changed since it was read."""
+
+
+def _saved(
+    before: FormState, result: SaveResult, user: User, cache: FormCache | None, revision: int
+) -> Saved:
+    """The form after ``result``, whose answer was written at ``revision``. The worker's cache keeps it
+    at that revision when no other change came in between, else at the one read: the next read then
+    fetches what came in between (and this answer again)."""
+    assert result.answer is not None
+    after = with_answer(before, result.answer, editor=user)
+    if cache is not None:
+        read = before.submission.revision
+        cache.put(before.submission.id, _cached(after, revision if revision == read + 1 else read))
+    return Saved(before, after, result)
+
+
+def _saved_answer(question: Any, value: Any, stored: StoredAnswer | None, user: User) -> SaveResult:
+    answer = StoredAnswer(question.id, value, _version(stored) + 1, user.id, user.name)
+    return SaveResult("saved", question=question, answer=answer)
 
 
 def _store_answer(
     conn: Any, before: FormState, *, user: User, question: Any, value: Any, data: dict[str, Any]
-) -> SaveResult:
-    """Inside the save's transaction: insert or update the one answer, unless the form is closed or the
-    client's version is not the stored one."""
+) -> tuple[SaveResult, int | None]:
+    """Inside the save's transaction, the form read under its lock: insert or update the one answer,
+    unless the form is closed or the client's version is not the stored one. Returns the result and
+    the revision the answer was written at (None when nothing was written)."""
     if not before.editable:
-        return SaveResult("closed", question=question)
+        return SaveResult("closed", question=question), None
     stored = before.answers.get(question.id)
     if stored is not None and stored.value == value:
-        return SaveResult("saved", question=question, answer=stored)
-    try:
-        sent_version = int(str(data.get("version", "0")))
-    except ValueError:
-        sent_version = -1
-    current_version = 0 if stored is None else stored.version
-    if sent_version != current_version:
+        return SaveResult("saved", question=question, answer=stored), None
+    if _sent_version(data) != _version(stored):
         editor = None if stored is None else stored.editor
-        return SaveResult("conflict", question=question, answer=stored, sent=value, editor=editor)
+        return SaveResult("conflict", question=question, answer=stored, sent=value, editor=editor), None
+    revision = _claim(conn, before)
+    if revision is None:
+        return SaveResult("closed", question=question), None  # the day ended between the read and the claim
+    if not _write_answer(conn, before, user, question, value, stored, revision):
+        # Not with the form read under the lock; said as a conflict rather than assumed saved.
+        return SaveResult("conflict", question=question, answer=stored, sent=value), None
+    return _saved_answer(question, value, stored, user), revision
+
+
+def _sent_version(data: dict[str, Any]) -> int:
+    """The answer's version the client last saw (-1, matching none, when it sent no number)."""
+    try:
+        return int(str(data.get("version", "0")))
+    except ValueError:
+        return -1
+
+
+def _version(stored: StoredAnswer | None) -> int:
+    return 0 if stored is None else stored.version
+
+
+def _claim(conn: Any, before: FormState) -> int | None:
+    """Inside a save's transaction: move the submission one revision on if it is still open, and return
+    the new revision (None when it is closed now)."""
+    params = {"claimed_id": before.submission.id, "claimed_company": before.company.id, "today": today()}
+    return conn.execute(_CLAIM, params).scalar()  # type: ignore[no-any-return]
+
+
+def _write_answer(
+    conn: Any,
+    before: FormState,
+    user: User,
+    question: Any,
+    value: Any,
+    stored: StoredAnswer | None,
+    revision: int,
+) -> bool:
+    """Insert the answer, or update it if it is still at ``stored``'s version, stamped with ``revision``.
+    False when the stored version moved on; a colleague's insert of the same answer raises IntegrityError."""
     if stored is None:
         conn.execute(
             _INSERT_ANSWER,
@@ -569,22 +765,24 @@ def _store_answer(
                 "value": value,
                 "version": 1,
                 "updated_by": user.id,
+                "revision": revision,
             },
         )
-    else:
-        conn.execute(
-            _UPDATE_ANSWER,
-            {
-                "submission": before.submission.id,
-                "question_id": question.id,
-                "new_value": value,
-                "new_version": current_version + 1,
-                "user_id": user.id,
-                "moment": now(),
-            },
-        )
-    saved = StoredAnswer(question.id, value, current_version + 1, user.id, user.name)
-    return SaveResult("saved", question=question, answer=saved)
+        return True
+    updated = conn.execute(
+        _UPDATE_ANSWER,
+        {
+            "submission": before.submission.id,
+            "question_id": question.id,
+            "new_value": value,
+            "new_version": stored.version + 1,
+            "user_id": user.id,
+            "moment": now(),
+            "revision": revision,
+            "current_version": stored.version,
+        },
+    )
+    return bool(updated.rowcount == 1)
 
 
 @dataclass
@@ -608,8 +806,8 @@ def submit(
     """
     try:
         with db.write() as s:
-            state = derive(
-                _read_form(s.connection(), registry, _SAVE_HEAD, company=company, submission_id=submission_id)
+            state = _read_form(
+                s.connection(), registry, _SAVE_HEAD, company=company, submission_id=submission_id
             )
             existing = s.scalar(
                 select(Snapshot.id).where(

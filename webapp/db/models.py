@@ -155,6 +155,8 @@ class Submission(Base):
     status: Mapped[str] = mapped_column(String(12), default="draft")
     # Incremented when a submission is returned for revision, so each round has one snapshot.
     round: Mapped[int] = mapped_column(Integer, default=1)
+    # Moves with every change of the submission's answers (see webapp.assessments.formcache).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     __table_args__ = (UniqueConstraint("company_id", "cycle_id"),)
@@ -171,6 +173,8 @@ class Answer(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The submission's revision this answer was last written at.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     __table_args__ = (UniqueConstraint("submission_id", "question"),)
 
 

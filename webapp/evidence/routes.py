@@ -33,11 +33,13 @@ def _block(
     ctx = ctx_of(request)
     if not is_htmx(request) and error is None:
         indicator = assessments.form_state(
-            ctx.db, ctx.questionnaires, company=company, submission_id=submission_id
+            ctx.db, ctx.questionnaires, company=company, submission_id=submission_id, cache=ctx.forms
         )
         ind = indicator.questionnaire.indicator_of(question_id)
         return redirect(request, f"/submissions/{submission_id}/sections/{ind.id}")
-    state = assessments.form_state(ctx.db, ctx.questionnaires, company=company, submission_id=submission_id)
+    state = assessments.form_state(
+        ctx.db, ctx.questionnaires, company=company, submission_id=submission_id, cache=ctx.forms
+    )
     question = assessments.find_question(state.questionnaire, question_id)
     return render(
         request,
