@@ -1,14 +1,16 @@
 """Load test of the web app on loopback: section rendering and autosave at a steady rate, then saturation.
 
-    .venv/bin/python benchmarks/web_load.py [--seconds 10] [--section-rate 300] [--save-rate 500]
+    .venv/bin/python benchmarks/web_load.py [--seconds 10] [--section-rate 300] [--save-rate 500] [--workers 2]
 
-Starts the real server (``hamscore serve --workers 1``: uvicorn with uvloop and httptools, one process,
-the access log on) on a free loopback port with a fresh SQLite database and ``questionnaires/bham.toml``,
-registers a company over HTTP and answers every question that applies but the few the autosaves will
-change (a form nearly filled in, so each request reads its full weight of answers), then drives it with
-a small keep-alive HTTP/1.1 client. The steady phases are open-loop: each request has a scheduled start
-and its latency is counted from that moment, so a stalled server cannot hide its queue (no coordinated
-omission). Saturation runs every connection back to back. Bounded: loopback only, fixed durations.
+Starts the real server (``hamscore serve --workers 2``: a worker process per core of this 2-core machine,
+uvicorn with uvloop and httptools, the access log on) on a free loopback port with a fresh SQLite
+database and ``questionnaires/bham.toml``, registers a company over HTTP and answers every question that
+applies but the sixteen the autosaves will change (a form nearly filled in, so each request carries its
+full weight of answers), then drives it with a small keep-alive HTTP/1.1 client: sixteen connections,
+each a colleague owning one of those questions, spread over the form's sections. The steady phases are
+open-loop: each request has a scheduled start and its latency is counted from that moment, so a stalled
+server cannot hide its queue (no coordinated omission). Saturation runs every connection back to back.
+Bounded: loopback only, fixed durations.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import uvloop
 
@@ -80,7 +82,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(workdir: Path, workers: int) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     env = {
         **os.environ,
@@ -92,7 +94,7 @@ def start_server(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
     }
     log = (workdir / "server.log").open("ab")
     process = subprocess.Popen(
-        [sys.executable, "-m", "webapp.cli", "serve", "--port", str(port), "--workers", "1"],
+        [sys.executable, "-m", "webapp.cli", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         cwd=ROOT,
         stdout=log,
@@ -141,22 +143,54 @@ def plausible_answer(question: Any) -> dict[str, Any] | None:
     return None
 
 
-def fill_form(db: Any, submission: int, keep_open: set[str]) -> int:
-    """Answer every question that applies, except ``keep_open``, as a company most of the way through
-    its form would have: the form each request reads then carries its full weight of answers.
-    Returns how many answers are stored."""
+def _company_of(db: Any, submission: int) -> tuple[Any, Any]:
+    """The company of ``submission`` and its first user."""
     from sqlalchemy import select
 
-    from webapp.assessments import services
-    from webapp.assessments.definitions import Registry
     from webapp.db.models import Company, Submission, User
 
-    registry = Registry(db)
     with db.read() as s:
         company = s.scalar(
             select(Company).join(Submission, Submission.company_id == Company.id).where(Submission.id == submission)
         )
         user = s.scalar(select(User).where(User.company_id == company.id))
+    return company, user
+
+
+def autosave_questions(db: Any, submission: int, count: int) -> list[tuple[str, str, str]]:
+    """Up to ``count`` questions for the autosaves to change, spread over the form's sections: single
+    choice with two options or more, shown to this company whatever else is answered (no condition of
+    their own) and read by no condition (saving them never shows or hides another). Each is returned
+    with two of its options: (id, option A, option B)."""
+    from webapp.assessments import services
+    from webapp.assessments.definitions import Registry
+
+    company, _ = _company_of(db, submission)
+    state = services.form_state(db, Registry(db), company=company, submission_id=submission)
+    q = state.questionnaire
+    chosen = [
+        (question.id, question.options[0].id, question.options[1].id)
+        for question in q.questions
+        if question.id in state.applicable
+        and question.type == "single"
+        and len(question.options) >= 2
+        and not question.show_if
+        and not q.affects_applicability(question.id)
+    ]
+    # Every n-th, so the saves fall into many sections rather than the first one or two.
+    step = max(1, len(chosen) // count)
+    return chosen[::step][:count]
+
+
+def fill_form(db: Any, submission: int, keep_open: set[str]) -> int:
+    """Answer every question that applies, except ``keep_open``, as a company most of the way through
+    its form would have: the form each request reads then carries its full weight of answers.
+    Returns how many answers are stored."""
+    from webapp.assessments import services
+    from webapp.assessments.definitions import Registry
+
+    registry = Registry(db)
+    company, user = _company_of(db, submission)
     for _ in range(3):  # answers make further questions apply
         state = services.form_state(db, registry, company=company, submission_id=submission)
         for question in state.questionnaire.questions:
@@ -182,9 +216,9 @@ def form(values: dict[str, str]) -> bytes:
     return urlencode(values).encode()
 
 
-async def setup(port: int) -> tuple[str, str, int, str, list[tuple[str, str, str]]]:
-    """Register a company over HTTP; returns cookies, CSRF token, submission, a section, and questions to save
-    (id, option A, option B) that apply whatever else is answered."""
+async def setup(port: int, index: int = 0) -> tuple[str, str, int, str, list[tuple[str, str, str]]]:
+    """Register company number ``index`` over HTTP; returns cookies, CSRF token, submission, a section, and
+    questions to save (id, option A, option B) that apply whatever else is answered."""
     conn = Connection(port, "")
     await conn.open()
     _, _, headers = await conn.request("GET", "/login")
@@ -195,11 +229,11 @@ async def setup(port: int) -> tuple[str, str, int, str, list[tuple[str, str, str
     body = form(
         {
             "csrf_token": token,
-            "name": "Bench",
-            "email": "bench@example.id",
+            "name": f"Bench {index}",
+            "email": f"bench{index}@example.id",
             "password": "bench-password-1",
-            "company_name": "PT Bench",
-            "nib": "1234567890123",
+            "company_name": f"PT Bench {index}",
+            "nib": str(1234567890123 + index),
             "ahu": "AHU-1",
             "address": "Jl. Bench",
             "province": "36",
@@ -243,10 +277,11 @@ def percentile(values: list[float], p: float) -> float:
 
 
 async def steady(
-    port: int, cookies: str, make, rate: float, seconds: float, connections: int
+    port: int, cookies: list[str], make, rate: float, seconds: float, connections: int
 ) -> dict[str, float]:
-    """Open loop at ``rate`` requests/s; latency from each request's scheduled start."""
-    conns = [Connection(port, cookies) for _ in range(connections)]
+    """Open loop at ``rate`` requests/s; latency from each request's scheduled start. Connection ``i``
+    signs in with ``cookies[i % len(cookies)]``."""
+    conns = [Connection(port, cookies[i % len(cookies)]) for i in range(connections)]
     await open_all(conns)
     queue: asyncio.Queue[float | None] = asyncio.Queue()
     latencies: list[float] = []
@@ -289,8 +324,10 @@ async def steady(
     }
 
 
-async def saturate(port: int, cookies: str, make, seconds: float, connections: int) -> dict[str, float]:
-    conns = [Connection(port, cookies) for _ in range(connections)]
+async def saturate(
+    port: int, cookies: list[str], make, seconds: float, connections: int
+) -> dict[str, float]:
+    conns = [Connection(port, cookies[i % len(cookies)]) for i in range(connections)]
     await open_all(conns)
     end = time.perf_counter() + seconds
     count = 0
@@ -320,12 +357,19 @@ def main() -> int:
     parser.add_argument("--section-rate", type=float, default=300.0)
     parser.add_argument("--save-rate", type=float, default=500.0)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes (one per core)")
+    parser.add_argument(
+        "--companies",
+        type=int,
+        default=16,
+        help="companies whose PICs save (1: sixteen colleagues of one company save into one form)",
+    )
     args = parser.parse_args()
     if not (ROOT / "questionnaires" / "bham.toml").exists():
         raise SystemExit("questionnaires/bham.toml is needed")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        process, port = start_server(workdir)
+        process, port = start_server(workdir, args.workers)
         try:
             open_cycle(workdir)
             # The client runs on uvloop, as the server does: on the standard loop its own work added
@@ -337,42 +381,73 @@ def main() -> int:
             process.wait(timeout=10)
 
 
+class Owner(NamedTuple):
+    """What one connection saves: a company's PIC (session cookies and CSRF token) and one question of its
+    form, with two of the question's options."""
+
+    cookies: str
+    token: str
+    submission: int
+    section: str
+    question: str
+    first: str
+    second: str
+
+
 async def run(port: int, args: argparse.Namespace, workdir: Path) -> int:
-    cookies, token, submission, section_path, questions = await setup(port)
     from webapp.db import Database
 
     db = Database(f"sqlite:///{workdir / 'hamscore.db'}", checkpoint_seconds=0)
+    forms = []
+    stored = 0
+    per_company = -(-args.connections // args.companies)
     try:
-        stored = fill_form(db, submission, {qid for qid, _, _ in questions})
+        for index in range(args.companies):
+            cookies, token, submission, section_path, _ = await setup(port, index)
+            questions = autosave_questions(db, submission, per_company)
+            stored = fill_form(db, submission, {qid for qid, _, _ in questions})
+            forms.append((cookies, token, submission, section_path, questions))
     finally:
         db.dispose()
+    # Connection i belongs to company i mod n and owns one of its questions: no two share a question.
+    owners = []
+    for i in range(args.connections):
+        cookies, token, submission, section_path, questions = forms[i % len(forms)]
+        turn = i // len(forms)
+        if turn < len(questions):
+            owners.append(Owner(cookies, token, submission, section_path, *questions[turn]))
+    cookies = [owner.cookies for owner in owners]
     hx = {"HX-Request": "true"}
-    versions: dict[str, int] = {}
+    versions: dict[tuple[int, str], int] = {}
 
     def section(index: int, sequence: int) -> tuple[str, str, bytes, dict[str, str]]:
-        return "GET", section_path, b"", hx
+        return "GET", owners[index].section, b"", hx
 
     def save(index: int, sequence: int) -> tuple[str, str, bytes, dict[str, str]]:
-        # Each connection owns one question (connections never share one) and takes it through option A,
-        # option B and cleared, in turn: every save is a real write with the right version, and two saves
-        # in three move the section's progress, as a first answer does.
-        qid, first, second = questions[index % len(questions)]
-        version = versions.get(qid, 0)
-        versions[qid] = version + 1
-        body = form({"value": (first, second, "")[version % 3], "version": str(version)})
+        # Each connection owns one question and takes it through option A, option B and cleared, in turn:
+        # every save is a real write with the right version, and two saves in three move the section's
+        # progress, as a first answer does.
+        owner = owners[index]
+        key = (owner.submission, owner.question)
+        version = versions.get(key, 0)
+        versions[key] = version + 1
+        body = form({"value": (owner.first, owner.second, "")[version % 3], "version": str(version)})
         return (
             "POST",
-            f"/submissions/{submission}/answers/{qid}",
+            f"/submissions/{owner.submission}/answers/{owner.question}",
             body,
             {
                 **hx,
-                "X-CSRF-Token": token,
+                "X-CSRF-Token": owner.token,
                 "Content-Type": "application/x-www-form-urlencoded",
             },
         )
 
-    connections = min(args.connections, len(questions))
-    print(f"server on 127.0.0.1:{port}; section {section_path}; {connections} connections; {stored} answers stored")
+    connections = len(owners)
+    print(
+        f"server on 127.0.0.1:{port} with {args.workers} worker(s); {args.companies} companies, "
+        f"{connections} connections (one question each); {stored} answers stored per form"
+    )
     await steady(port, cookies, section, 100, 2, connections)  # warm-up
     result = await steady(port, cookies, section, args.section_rate, args.seconds, connections)
     print(
