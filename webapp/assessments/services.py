@@ -403,10 +403,10 @@ def _read_form(
         state.applicable = known.applicable
         state.indicators = list(known.indicators)
         state.completeness = known.completeness
-        return state
-    same = known is not None and not any(questionnaire.affects_applicability(qid) for qid in changed)
-    derive(state, applicable=known.applicable if same else None)  # type: ignore[union-attr]
-    if cache is not None:
+    else:
+        same = known is not None and not any(questionnaire.affects_applicability(qid) for qid in changed)
+        derive(state, applicable=known.applicable if same else None)  # type: ignore[union-attr]
+    if cache is not None and (known is None or known.revision != submission.revision):
         cache.put(submission.id, _cached(state, submission.revision))
     return state
 
