@@ -27,6 +27,7 @@ from webapp.web import NotFound, now
 __all__ = [
     "FormState",
     "SaveResult",
+    "Saved",
     "cycles_for_company",
     "form_state",
     "parse_answer",
