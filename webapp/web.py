@@ -23,7 +23,7 @@ from litestar.response import Redirect
 from sqlalchemy import bindparam, delete, select
 
 import hamscore
-from webapp.db import Database
+from webapp.db import Database, Prepared
 from webapp.db.models import Company, Session, User
 from webapp.i18n import Catalogue, pick_language
 from webapp.regions import regions
@@ -157,11 +157,11 @@ class SessionCompany(NamedTuple):
     created_at: dt.datetime
 
 
-# Built once: every request that carries a session cookie runs it. Plain rows on a plain connection: an ORM
-# session and two instrumented objects would cost more than the indexed lookup itself.
+# Prepared once (webapp.db.prepared): every request that carries a session cookie runs it. Plain rows on a
+# plain connection: an ORM session and two instrumented objects would cost more than the indexed lookup.
 _USER_COLUMNS = tuple(getattr(User, name) for name in SessionUser._fields)
 _COMPANY_COLUMNS = tuple(getattr(Company, name) for name in SessionCompany._fields)
-_CURRENT = (
+_CURRENT = Prepared(
     select(Session.expires_at, *_USER_COLUMNS, *_COMPANY_COLUMNS)
     .join(User, User.id == Session.user_id)
     .outerjoin(Company, Company.id == User.company_id)
@@ -183,7 +183,7 @@ def load_current(request: Request[Any, Any, Any]) -> Current:
     id_hash = hash_token(raw)
     moment = now()
     with ctx.db.rows(one_statement=True) as db:
-        row = db.execute(_CURRENT, {"id_hash": id_hash}).first()
+        row = _CURRENT.first(db, {"id_hash": id_hash})
     if row is None or row[0] <= moment:
         return Current(user=None, company=None, lang=pick_language(lang_cookie), csrf_token=token)
     expires_at = row[0]

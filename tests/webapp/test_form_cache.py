@@ -147,16 +147,17 @@ def test_a_colleagues_save_between_the_read_and_the_write_is_a_conflict_not_an_o
     budi_saved: list[services.Saved] = []
     fired: list[bool] = []
 
-    def budi_saves_after_sitis_read(_conn, _cursor, statement, *_args) -> None:
-        if "FROM evidence" in statement and not fired:  # the last statement of Siti's read
+    def budi_saves_after_sitis_read(*_args) -> None:
+        # Siti's read hands its connection back to the pool before her write takes another one.
+        if not fired:
             fired.append(True)
             budi_saved.append(save("Budi", ""))  # Budi clears the answer
 
-    sa.event.listen(ctx.db.engine, "after_cursor_execute", budi_saves_after_sitis_read)
+    sa.event.listen(ctx.db.engine, "checkin", budi_saves_after_sitis_read)
     try:
         siti_saved = save("Siti Rahmawati", "no")
     finally:
-        sa.event.remove(ctx.db.engine, "after_cursor_execute", budi_saves_after_sitis_read)
+        sa.event.remove(ctx.db.engine, "checkin", budi_saves_after_sitis_read)
 
     assert budi_saved[0].result.outcome == "saved"
     assert siti_saved.result.outcome == "conflict"

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import msgspec
-from sqlalchemy import Text, bindparam, cast, insert, or_, select, update
+from sqlalchemy import Text, bindparam, cast, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from webapp.assessments.definitions import Registry, question_type
 from webapp.assessments.formcache import CachedForm, FormCache
-from webapp.db import Database
+from webapp.db import Database, Prepared
 from webapp.db.models import Answer, Company, Cycle, Evidence, Snapshot, Submission, User
 from webapp.web import NotFound, now
 
@@ -258,9 +258,9 @@ class StoredAnswer(NamedTuple):
     editor: str | None = None
 
 
-# The form's queries are built once and return plain rows on a plain connection (see Database.rows):
-# building a statement and its cache key, or an ORM object per row, costs more Python than SQLite takes
-# to run them, and the form is read on every section view and every autosave.
+# The form's queries are prepared once and return plain rows on a plain connection (see Database.rows and
+# webapp.db.prepared): building a statement and its cache key, or an ORM object per row, costs more Python
+# than SQLite takes to run them, and the form is read on every section view and every autosave.
 _PREVIOUS = aliased(Submission)
 _PREVIOUS_CYCLE = aliased(Cycle)
 # The submission's and its cycle's columns (FormSubmission, FormCycle), in their order.
@@ -277,7 +277,7 @@ _HEAD_COLUMNS = (
     Cycle.opens_on,
     Cycle.closes_on,
 )
-_FORM_HEAD = (
+_FORM_HEAD_SELECT = (
     select(
         *_HEAD_COLUMNS,
         # The company's submission in the latest cycle that opened before this one (see previous_submission).
@@ -292,10 +292,11 @@ _FORM_HEAD = (
     .join(Cycle, Cycle.id == Submission.cycle_id)
     .where(Submission.id == bindparam("submission_id"), Submission.company_id == bindparam("company_id"))
 )
+_FORM_HEAD = Prepared(_FORM_HEAD_SELECT)
 # The answers written after revision ``since`` (all of them from -1; see formcache). An answer's value is
 # read as its JSON text and decoded by msgspec: a form can hold a hundred answers, and the JSON type's
 # decoder (the standard library's, called once per row) was a fifth of an autosave.
-_FORM_ANSWERS = (
+_FORM_ANSWERS = Prepared(
     select(
         Answer.question,
         cast(Answer.value, Text).label("value"),
@@ -306,7 +307,21 @@ _FORM_ANSWERS = (
     .outerjoin(User, User.id == Answer.updated_by)
     .where(Answer.submission_id == bindparam("submission_id"), Answer.revision > bindparam("since"))
 )
-_FORM_EVIDENCE = (
+
+
+class FormEvidence(NamedTuple):
+    """One evidence file as the form lists it."""
+
+    id: int
+    submission_id: int
+    question: str
+    filename: str
+    size: int
+    status: str
+    reused_from: int | None
+
+
+_FORM_EVIDENCE = Prepared(
     select(
         Evidence.id,
         Evidence.submission_id,
@@ -322,7 +337,8 @@ _FORM_EVIDENCE = (
         Evidence.submission_id.in_([bindparam("submission_id"), bindparam("previous_id")]),
         Evidence.company_id == bindparam("company_id"),
     )
-    .order_by(Evidence.id)
+    .order_by(Evidence.id),
+    row=FormEvidence,
 )
 
 
@@ -340,7 +356,7 @@ def form_state(
 def _read_form(
     conn: Any,
     registry: Registry,
-    head: Any,
+    head: Prepared,
     *,
     company: Company,
     submission_id: int,
@@ -348,7 +364,7 @@ def _read_form(
 ) -> FormState:
     """The form as read on ``conn``, derived (see ``derive``). With ``cache``, the answers and what follows
     from them come from the worker's last read of this form, brought up to the submission's revision."""
-    row = conn.execute(head, {"submission_id": submission_id, "company_id": company.id}).first()
+    row = head.first(conn, {"submission_id": submission_id, "company_id": company.id})
     if row is None:
         raise NotFound
     submission, cycle, previous_id = FormSubmission(*row[:6]), FormCycle(*row[6:11]), row[11]
@@ -366,7 +382,7 @@ def _read_form(
     changed: list[str] = []
     if known is None or known.revision < submission.revision:
         since = -1 if known is None else known.revision
-        rows = conn.execute(_FORM_ANSWERS, {"submission_id": submission.id, "since": since}).all()
+        rows = _FORM_ANSWERS.all(conn, {"submission_id": submission.id, "since": since})
         if known is not None:
             answers, editors = dict(answers), dict(editors)  # the cached ones are shared: never changed
         decode = msgspec.json.decode
@@ -384,7 +400,7 @@ def _read_form(
         "previous_id": submission.id if previous_id is None else previous_id,
         "company_id": company.id,
     }
-    for ev in conn.execute(_FORM_EVIDENCE, params).all():
+    for ev in _FORM_EVIDENCE.all(conn, params):
         into = evidence if ev.submission_id == submission.id else previous_evidence
         into.setdefault(ev.question, []).append(ev)
     state = FormState(
@@ -544,24 +560,25 @@ def find_question(q: Any, question_id: str) -> Any:
 # write locks it by its claim (_CLAIM, an UPDATE): a submit then waits for a save in flight and the other
 # way round, and whichever waited sees what the other committed. (SQLite's write transactions are
 # serialised already; FOR UPDATE is not emitted there.)
-_SAVE_HEAD = _FORM_HEAD.with_for_update(of=Submission)
+_SAVE_HEAD = Prepared(_FORM_HEAD_SELECT.with_for_update(of=Submission))
 _OPEN_CYCLES = select(Cycle.id).where(
     Cycle.opens_on <= bindparam("today"), Cycle.closes_on >= bindparam("today")
 )
-_CLAIM = (
+_CLAIM = Prepared(
     update(Submission)
     .where(
         # (Parameter names other than the columns': an UPDATE reserves those for its SET clause.)
         Submission.id == bindparam("claimed_id"),
         Submission.company_id == bindparam("claimed_company"),
-        Submission.status.in_(EDITABLE),
+        # The statuses as bound values, not a Python list: SQLAlchemy renders an IN of a list per execution.
+        Submission.status.in_([literal(status) for status in EDITABLE]),
         Submission.cycle_id.in_(_OPEN_CYCLES),
     )
     .values(revision=Submission.revision + 1)
     .returning(Submission.revision)
 )
 _INSERT_ANSWER = insert(Answer)
-_UPDATE_ANSWER = (
+_UPDATE_ANSWER = Prepared(
     update(Answer)
     .where(
         Answer.submission_id == bindparam("submission"),
@@ -743,7 +760,7 @@ def _claim(conn: Any, before: FormState) -> int | None:
     """Inside a save's transaction: move the submission one revision on if it is still open, and return
     the new revision (None when it is closed now)."""
     params = {"claimed_id": before.submission.id, "claimed_company": before.company.id, "today": today()}
-    return conn.execute(_CLAIM, params).scalar()  # type: ignore[no-any-return]
+    return _CLAIM.scalar(conn, params)
 
 
 def _write_answer(
@@ -770,8 +787,8 @@ def _write_answer(
             },
         )
         return True
-    updated = conn.execute(
-        _UPDATE_ANSWER,
+    updated = _UPDATE_ANSWER.run(
+        conn,
         {
             "submission": before.submission.id,
             "question_id": question.id,
@@ -783,7 +800,7 @@ def _write_answer(
             "current_version": stored.version,
         },
     )
-    return bool(updated.rowcount == 1)
+    return updated == 1
 
 
 @dataclass

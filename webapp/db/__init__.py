@@ -24,12 +24,14 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from webapp.db.prepared import Prepared
+
 try:
     import fcntl
 except ImportError:  # not POSIX: see _WriteLock
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["Database", "upgrade"]
+__all__ = ["Database", "Prepared", "upgrade"]
 
 
 class Database:
