@@ -65,7 +65,7 @@ class Prepared:
     def __init__(self, statement: ClauseElement, *, row: Callable[..., Any] | None = None) -> None:
         self.statement = statement
         self.row = row
-        self._compiled: dict[str, _Compiled] = {}
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
 
     def run(self, connection: Connection, params: Mapping[str, Any]) -> int:
         """Execute and return the number of rows it changed (for INSERT, UPDATE, DELETE)."""
@@ -132,9 +132,11 @@ class Prepared:
         return cursor
 
     def _compiled_for(self, dialect: Dialect) -> _Compiled:
-        compiled = self._compiled.get(dialect.name)
+        # Per driver, not only per database: drivers of one database can differ in parameter style.
+        key = (dialect.name, dialect.driver)
+        compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[dialect.name] = _compile(self.statement, dialect)
+            compiled = self._compiled[key] = _compile(self.statement, dialect)
         return compiled
 
 
