@@ -69,7 +69,7 @@ class Prepared:
 
     def run(self, connection: Connection, params: Mapping[str, Any]) -> int:
         """Execute and return the number of rows it changed (for INSERT, UPDATE, DELETE)."""
-        cursor = self._execute(connection, params)
+        _, cursor = self._execute(connection, params)
         try:
             return int(cursor.rowcount)
         finally:
@@ -77,7 +77,7 @@ class Prepared:
 
     def first(self, connection: Connection, params: Mapping[str, Any]) -> Any:
         """The first result row, or None."""
-        compiled, cursor = self._compiled_for(connection.dialect), self._execute(connection, params)
+        compiled, cursor = self._execute(connection, params)
         try:
             values = cursor.fetchone()
         finally:
@@ -91,7 +91,7 @@ class Prepared:
 
     def all(self, connection: Connection, params: Mapping[str, Any]) -> list[Any]:
         """Every result row."""
-        compiled, cursor = self._compiled_for(connection.dialect), self._execute(connection, params)
+        compiled, cursor = self._execute(connection, params)
         try:
             rows = cursor.fetchall()
         finally:
@@ -106,7 +106,8 @@ class Prepared:
             ]
         return tuple(values) if self.row is None else self.row(*values)
 
-    def _execute(self, connection: Connection, params: Mapping[str, Any]) -> Any:
+    def _execute(self, connection: Connection, params: Mapping[str, Any]) -> tuple[_Compiled, Any]:
+        """The statement as compiled for the connection's driver, and the driver's cursor it ran on."""
         dialect = connection.dialect
         compiled = self._compiled_for(dialect)
         values = []
@@ -129,7 +130,7 @@ class Prepared:
                 hide_parameters=True,
                 dialect=dialect,
             ) from error
-        return cursor
+        return compiled, cursor
 
     def _compiled_for(self, dialect: Dialect) -> _Compiled:
         # Per driver, not only per database: drivers of one database can differ in parameter style.
@@ -149,7 +150,7 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
             "list an IN's values as bound parameters"
         )
     binds = {name: bind for bind, name in compiled.bind_names.items()}
-    names = compiled.positiontup if dialect.positional else list(dict.fromkeys(binds))
+    names = compiled.positiontup if dialect.positional else list(binds)
     parameters = []
     for name in names:
         bind = binds[name]
